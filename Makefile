@@ -1,0 +1,44 @@
+# One-command set-up on a fresh machine: `make run` (embedded demo) and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tracker
+REDIS_URL ?= redis://127.0.0.1:6379/15
+HOST ?= 127.0.0.1:8000
+
+.PHONY: venv run test lint typecheck pytest pytest-pg pytest-sqlite bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+## The embedded demo: SQLite, tasks in-process, seeds loaded, admin and API on $(HOST).
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_setup
+	$(PY) manage.py runserver $(HOST)
+
+## Everything: lint, types, the suite on PostgreSQL + Redis (when they answer) and on SQLite.
+test: venv lint typecheck pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	$(VENV)/bin/mypy .
+
+pytest:
+	$(PY) tests/run_suite.py
+
+bench: venv
+	$(PY) manage.py bench store
+	$(PY) manage.py bench classify
+
+clean:
+	rm -rf $(VENV) tracker.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _register_sqlite_functions(sender: object, connection: object, **kwargs: object) -> None:
+    """The SQLite log triggers ask `tracker_log_purge_allowed()` before a DELETE.
+
+    It answers from settings (never true outside the test suite's flush). A connection
+    that lacks the function (the sqlite3 shell) fails the trigger, so the log stays closed.
+    """
+    if getattr(connection, "vendor", None) != "sqlite":
+        return
+    from django.conf import settings
+
+    def allowed() -> int:
+        return int(bool(getattr(settings, "TRACKER_ALLOW_LOG_PURGE", False)))
+
+    connection.connection.create_function(  # type: ignore[attr-defined]
+        "tracker_log_purge_allowed", 0, allowed, deterministic=False
+    )
+
+
+class EventsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "events"
+    verbose_name = "Event log"
+
+    def ready(self) -> None:
+        connection_created.connect(_register_sqlite_functions, dispatch_uid="events_sqlite_fns")

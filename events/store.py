@@ -1,0 +1,406 @@
+"""The event store: append to a stream with optimistic concurrency, read a stream, read all.
+
+Public API (everything else in the project goes through it):
+
+    append(stream_id, [NewEvent(type, data, metadata, event_id)], expected_version=n)
+    read_stream(stream_id, up_to_version=None)
+    read_all(after=cursor, limit=1000)
+
+Ordering and visibility. `position` is a global identity, but identities are handed out at
+insert time and transactions commit in another order, so a reader that asks for
+`position > last seen` can miss a row that commits late with a smaller position. On
+PostgreSQL every row also carries the id of the transaction that wrote it (`tx_id`, xid8);
+`read_all` orders by `(tx_id, position)` and only returns rows of transactions older than
+every transaction still in flight (`pg_snapshot_xmin(pg_current_snapshot())`). Such a
+transaction can never commit a row "behind" the cursor, so nothing is skipped and no
+global lock is needed. Consequence: rows written in a transaction that is still open (the
+caller's own included) are not returned until it commits and every older one has ended.
+SQLite has a single writer, so position order is commit order there.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+
+from . import upcasting
+
+Json = dict[str, Any]
+
+ANY = None  # expected_version=ANY appends whatever the stream's version is
+MAX_STREAM_ID = 200
+
+
+class ConcurrencyError(Exception):
+    """The stream's version was not the expected one: somebody appended first."""
+
+    def __init__(self, stream_id: str, expected: int | None, actual: int | None) -> None:
+        self.stream_id, self.expected, self.actual = stream_id, expected, actual
+        super().__init__(
+            f"stream {stream_id!r} is at version {actual if actual is not None else 0}, "
+            f"expected {expected}"
+        )
+
+
+class InvalidCursor(ValueError):
+    """A read cursor that this store did not hand out."""
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    type: str
+    data: Json
+    metadata: Json = field(default_factory=dict)
+    event_id: uuid.UUID | None = None
+    occurred_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    position: int
+    tx_id: int
+    stream_id: str
+    version: int
+    event_id: uuid.UUID
+    type: str
+    schema_version: int
+    data: Json
+    metadata: Json
+    recorded_at: datetime
+    occurred_on: date | None
+
+    @property
+    def cursor(self) -> str:
+        return format_cursor(self.tx_id, self.position)
+
+
+def format_cursor(tx_id: int, position: int) -> str:
+    return f"{tx_id}-{position}"
+
+
+def parse_cursor(cursor: str | None) -> tuple[int, int]:
+    if cursor in (None, "", "0"):
+        return 0, 0
+    try:
+        tx_text, pos_text = str(cursor).split("-", 1)
+        tx_id, position = int(tx_text), int(pos_text)
+    except ValueError:
+        raise InvalidCursor(f"invalid cursor {cursor!r}: expected '<tx>-<position>'") from None
+    if tx_id < 0 or position < 0:
+        raise InvalidCursor(f"invalid cursor {cursor!r}: negative")
+    return tx_id, position
+
+
+_COLUMNS = (
+    "position, tx_id, stream_id, version, event_id, type, schema_version, data, metadata, "
+    "recorded_at, occurred_on"
+)
+_ENCODER = DjangoJSONEncoder()
+
+
+def _dumps(value: Json) -> str:
+    return _ENCODER.encode(value)
+
+
+def _load_json(value: Any) -> Json:
+    if isinstance(value, str):
+        import json
+
+        loaded: Json = json.loads(value)
+        return loaded
+    return dict(value)
+
+
+def _row_to_event(row: Sequence[Any]) -> RecordedEvent:
+    (position, tx_id, stream_id, version, event_id, type_, schema_version, data, metadata,
+     recorded_at, occurred_on) = row
+    schema_version, payload = upcasting.upcast(type_, schema_version, _load_json(data))
+    if isinstance(recorded_at, str):  # SQLite hands back text from raw cursors
+        recorded_at = datetime.fromisoformat(recorded_at)
+    if isinstance(occurred_on, str):
+        occurred_on = date.fromisoformat(occurred_on)
+    if recorded_at.tzinfo is None:
+        recorded_at = recorded_at.replace(tzinfo=timezone.UTC)
+    return RecordedEvent(
+        position=int(position),
+        tx_id=int(tx_id or 0),
+        stream_id=stream_id,
+        version=int(version),
+        event_id=event_id if isinstance(event_id, uuid.UUID) else uuid.UUID(str(event_id)),
+        type=type_,
+        schema_version=schema_version,
+        data=payload,
+        metadata=_load_json(metadata),
+        recorded_at=recorded_at,
+        occurred_on=occurred_on,
+    )
+
+
+def _validate(stream_id: str, events: Sequence[NewEvent], expected_version: int | None) -> None:
+    if not stream_id or len(stream_id) > MAX_STREAM_ID:
+        raise ValueError(f"stream_id must be 1..{MAX_STREAM_ID} characters")
+    if not events:
+        raise ValueError("append needs at least one event")
+    if expected_version is not None and expected_version < 0:
+        raise ValueError("expected_version must be >= 0 or None")
+    ids = [e.event_id for e in events if e.event_id is not None]
+    if len(ids) != len(set(ids)):
+        raise ValueError("the same event_id twice in one append")
+
+
+def append(
+    stream_id: str, events: Sequence[NewEvent], *, expected_version: int | None
+) -> list[RecordedEvent]:
+    """Append `events` to `stream_id` atomically and return them as recorded.
+
+    expected_version: the stream's current version (0: the stream must not exist yet), or
+    None to append whatever it is. A stale one raises ConcurrencyError and writes nothing.
+    Events whose event_id is already stored are not written again: the stored ones are
+    returned, so a retried command is a no-op.
+    """
+    _validate(stream_id, events, expected_version)
+    ids = [e.event_id or uuid.uuid4() for e in events]
+    caller_chose_ids = any(e.event_id is not None for e in events)
+    try:
+        with transaction.atomic():
+            return _insert(stream_id, events, ids, expected_version)
+    except (ConcurrencyError, IntegrityError):
+        # A retry of an append that already landed conflicts on version or event_id:
+        # answer with what is stored. Anything else is a genuine conflict or bad data.
+        if caller_chose_ids:
+            stored = _stored_events(ids)
+            if len(stored) == len(ids):
+                return stored
+            if stored:
+                raise ValueError(
+                    "some of these event ids are already stored and some are not"
+                ) from None
+        raise
+
+
+def _stored_events(ids: Sequence[uuid.UUID]) -> list[RecordedEvent]:
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM events_event WHERE event_id IN ({placeholders})"
+            " ORDER BY position",
+            [_db_uuid(i) for i in ids],
+        )
+        return [_row_to_event(r) for r in cursor.fetchall()]
+
+
+def _db_uuid(value: uuid.UUID) -> Any:
+    return value if connection.vendor == "postgresql" else value.hex
+
+
+def _value_rows(
+    events: Sequence[NewEvent], ids: Sequence[uuid.UUID], now: datetime
+) -> tuple[list[Any], int]:
+    params: list[Any] = []
+    for index, (event, event_id) in enumerate(zip(events, ids, strict=True)):
+        params += [
+            index + 1,
+            _db_uuid(event_id),
+            event.type,
+            upcasting.current_version(event.type),
+            _dumps(event.data),
+            _dumps(event.metadata),
+            now,
+            event.occurred_on,
+        ]
+    return params, 8
+
+
+def _insert(
+    stream_id: str,
+    events: Sequence[NewEvent],
+    ids: Sequence[uuid.UUID],
+    expected_version: int | None,
+) -> list[RecordedEvent]:
+    n = len(events)
+    now = timezone.now()
+    values, width = _value_rows(events, ids, now)
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(stream_id, n, values, width, expected_version)
+    return _insert_sqlite(stream_id, n, values, width, expected_version)
+
+
+def _insert_postgresql(
+    stream_id: str, n: int, values: list[Any], width: int, expected_version: int | None
+) -> list[RecordedEvent]:
+    # One statement, one round trip: bump the stream row (the lock that orders writers of
+    # a stream) and insert the batch only if the bump matched the expected version.
+    if expected_version is None:
+        bump = (
+            "INSERT INTO events_stream (stream_id, version) VALUES (%s, %s) "
+            "ON CONFLICT (stream_id) DO UPDATE SET version = events_stream.version + "
+            "EXCLUDED.version RETURNING version - %s AS base"
+        )
+        bump_params: list[Any] = [stream_id, n, n]
+    elif expected_version == 0:
+        bump = (
+            "INSERT INTO events_stream (stream_id, version) VALUES (%s, %s) "
+            "ON CONFLICT (stream_id) DO NOTHING RETURNING 0 AS base"
+        )
+        bump_params = [stream_id, n]
+    else:
+        bump = (
+            "UPDATE events_stream SET version = version + %s "
+            "WHERE stream_id = %s AND version = %s RETURNING version - %s AS base"
+        )
+        bump_params = [n, stream_id, expected_version, n]
+    row_sql = "(%s::int, %s::uuid, %s::varchar, %s::smallint, %s::jsonb, %s::jsonb, " \
+        "%s::timestamptz, %s::date)"
+    rows = ", ".join([row_sql] * n)
+    sql = (
+        f"WITH s AS ({bump}), "
+        f"v(idx, event_id, type, schema_version, data, metadata, recorded_at, occurred_on) "
+        f"AS (VALUES {rows}) "
+        "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "
+        "metadata, recorded_at, occurred_on) "
+        "SELECT %s, s.base + v.idx, v.event_id, v.type, v.schema_version, v.data, v.metadata, "
+        "v.recorded_at, v.occurred_on FROM s CROSS JOIN v ORDER BY v.idx "
+        f"RETURNING {_COLUMNS}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bump_params, *values, stream_id])
+        recorded = [_row_to_event(r) for r in cursor.fetchall()]
+    if not recorded:
+        raise ConcurrencyError(stream_id, expected_version, _current_version(stream_id))
+    recorded.sort(key=lambda e: e.version)
+    return recorded
+
+
+def _insert_sqlite(
+    stream_id: str, n: int, values: list[Any], width: int, expected_version: int | None
+) -> list[RecordedEvent]:
+    with connection.cursor() as cursor:
+        if expected_version is None:
+            cursor.execute(
+                "INSERT INTO events_stream (stream_id, version) VALUES (%s, %s) "
+                "ON CONFLICT (stream_id) DO UPDATE SET version = version + excluded.version "
+                "RETURNING version - %s",
+                [stream_id, n, n],
+            )
+        elif expected_version == 0:
+            cursor.execute(
+                "INSERT INTO events_stream (stream_id, version) VALUES (%s, %s) "
+                "ON CONFLICT (stream_id) DO NOTHING RETURNING 0",
+                [stream_id, n],
+            )
+        else:
+            cursor.execute(
+                "UPDATE events_stream SET version = version + %s "
+                "WHERE stream_id = %s AND version = %s RETURNING version - %s",
+                [n, stream_id, expected_version, n],
+            )
+        row = cursor.fetchone()
+        if row is None:
+            raise ConcurrencyError(stream_id, expected_version, _current_version(stream_id))
+        base = int(row[0])
+        params: list[Any] = []
+        for i in range(n):
+            idx, event_id, type_, schema_version, data, metadata, recorded_at, occurred_on = (
+                values[i * width : (i + 1) * width]
+            )
+            params += [stream_id, base + idx, event_id, type_, schema_version, data, metadata,
+                       recorded_at.isoformat(), occurred_on.isoformat() if occurred_on else None]
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * n)
+        cursor.execute(
+            "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "
+            f"metadata, recorded_at, occurred_on) VALUES {rows} RETURNING {_COLUMNS}",
+            params,
+        )
+        recorded = [_row_to_event(r) for r in cursor.fetchall()]
+    recorded.sort(key=lambda e: e.version)
+    return recorded
+
+
+def _current_version(stream_id: str) -> int | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM events_stream WHERE stream_id = %s", [stream_id])
+            row = cursor.fetchone()
+    except DatabaseError:  # inside a broken transaction: the message can do without it
+        return None
+    return int(row[0]) if row else 0
+
+
+def stream_version(stream_id: str) -> int:
+    """The stream's current version, 0 when it does not exist."""
+    return _current_version(stream_id) or 0
+
+
+def read_stream(stream_id: str, *, up_to_version: int | None = None) -> list[RecordedEvent]:
+    sql = f"SELECT {_COLUMNS} FROM events_event WHERE stream_id = %s"
+    params: list[Any] = [stream_id]
+    if up_to_version is not None:
+        sql += " AND version <= %s"
+        params.append(up_to_version)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY version", params)
+        return [_row_to_event(r) for r in cursor.fetchall()]
+
+
+def read_all(
+    *,
+    after: str | None = None,
+    limit: int = 1000,
+    types: Sequence[str] | None = None,
+    stream_id: str | None = None,
+) -> list[RecordedEvent]:
+    """Up to `limit` committed events after `after`, in read order, never skipping one.
+
+    Pass the last event's `.cursor` back as `after` for the next page. `types` and
+    `stream_id` filter without changing the order or the cursor's meaning.
+    """
+    if limit < 1:
+        raise ValueError("limit must be >= 1")
+    tx_id, position = parse_cursor(after)
+    filters, params = "", []
+    if types:
+        filters += " AND type IN (" + ", ".join(["%s"] * len(types)) + ")"
+        params += list(types)
+    if stream_id:
+        filters += " AND stream_id = %s"
+        params.append(stream_id)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {_COLUMNS} FROM events_event "
+            "WHERE (tx_id, position) > (%s::text::xid8, %s) "
+            "AND tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+            f"{filters} ORDER BY tx_id, position LIMIT %s"
+        )
+        params = [tx_id, position, *params, limit]
+    else:
+        sql = (
+            f"SELECT {_COLUMNS} FROM events_event WHERE position > %s{filters} "
+            "ORDER BY position LIMIT %s"
+        )
+        params = [position, *params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_row_to_event(r) for r in cursor.fetchall()]
+
+
+def head_cursor() -> str:
+    """The cursor of the newest event `read_all` would return now ('' for an empty log)."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT tx_id, position FROM events_event "
+            "WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
+            "ORDER BY tx_id DESC, position DESC LIMIT 1"
+        )
+    else:
+        sql = "SELECT 0, position FROM events_event ORDER BY position DESC LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return format_cursor(int(row[0] or 0), int(row[1])) if row else ""
