@@ -119,8 +119,19 @@ def _load_json(value: Any) -> Json:
 
 
 def _row_to_event(row: Sequence[Any]) -> RecordedEvent:
-    (position, tx_id, stream_id, version, event_id, type_, schema_version, data, metadata,
-     recorded_at, occurred_on) = row
+    (
+        position,
+        tx_id,
+        stream_id,
+        version,
+        event_id,
+        type_,
+        schema_version,
+        data,
+        metadata,
+        recorded_at,
+        occurred_on,
+    ) = row
     schema_version, payload = upcasting.upcast(type_, schema_version, _load_json(data))
     if isinstance(recorded_at, str):  # SQLite hands back text from raw cursors
         recorded_at = datetime.fromisoformat(recorded_at)
@@ -256,8 +267,10 @@ def _insert_postgresql(
             "WHERE stream_id = %s AND version = %s RETURNING version - %s AS base"
         )
         bump_params = [n, stream_id, expected_version, n]
-    row_sql = "(%s::int, %s::uuid, %s::varchar, %s::smallint, %s::jsonb, %s::jsonb, " \
+    row_sql = (
+        "(%s::int, %s::uuid, %s::varchar, %s::smallint, %s::jsonb, %s::jsonb, "
         "%s::timestamptz, %s::date)"
+    )
     rows = ", ".join([row_sql] * n)
     sql = (
         f"WITH s AS ({bump}), "
@@ -307,11 +320,20 @@ def _insert_sqlite(
         base = int(row[0])
         params: list[Any] = []
         for i in range(n):
-            idx, event_id, type_, schema_version, data, metadata, recorded_at, occurred_on = (
-                values[i * width : (i + 1) * width]
-            )
-            params += [stream_id, base + idx, event_id, type_, schema_version, data, metadata,
-                       recorded_at.isoformat(), occurred_on.isoformat() if occurred_on else None]
+            idx, event_id, type_, schema_version, data, metadata, recorded_at, occurred_on = values[
+                i * width : (i + 1) * width
+            ]
+            params += [
+                stream_id,
+                base + idx,
+                event_id,
+                type_,
+                schema_version,
+                data,
+                metadata,
+                recorded_at.isoformat(),
+                occurred_on.isoformat() if occurred_on else None,
+            ]
         rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * n)
         cursor.execute(
             "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "

@@ -32,9 +32,9 @@ def _missing(reason: str) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and not settings.DATABASES["default"][
-        "ENGINE"
-    ].endswith("postgresql"):
+    if item.get_closest_marker("postgres") and not settings.DATABASES["default"]["ENGINE"].endswith(
+        "postgresql"
+    ):
         _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not _redis_answers():
         _missing(f"needs Redis at {REDIS_URL}")

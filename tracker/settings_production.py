@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 
-from .settings import *  # noqa: E402,F403
-from .settings import env  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import env
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

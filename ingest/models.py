@@ -1,0 +1,114 @@
+"""Ingestion tables: the actor registry and gazetteer (data newsroom staff extend), and the
+feeds and articles that arrive. Articles are working state, not history: the history is
+the event log, which every incident points back into through its sources."""
+
+from django.db import models
+
+
+class ActorKind(models.TextChoices):
+    STATE = "state", "state"
+    ARMED_GROUP = "armed_group", "armed group"
+    MILITIA = "militia", "militia"
+    MILITIA_UMBRELLA = "militia_umbrella", "militia umbrella"
+    ARMED_FORCES = "armed_forces", "armed forces"
+    COALITION = "coalition", "coalition"
+    INTERGOVERNMENTAL = "intergovernmental", "intergovernmental"
+    SUBNATIONAL = "subnational_government", "sub-national government"
+    OTHER = "other", "other"
+
+
+class Actor(models.Model):
+    code = models.CharField(max_length=40, primary_key=True, help_text="ISO alpha-3 or SHORT_CODE")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=ActorKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="names, capitals, demonyms, officials, as written"
+    )
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+class PlacePrecision(models.TextChoices):
+    COUNTRY = "country", "country"
+    REGION = "region", "region / province"
+    CITY = "city", "city / town"
+    SITE = "site", "site / base"
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text="canonical name")
+    aliases = models.JSONField(default=list, blank=True)
+    country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    precision = models.CharField(max_length=10, choices=PlacePrecision.choices)
+    region = models.CharField(max_length=200, blank=True, help_text="province / governorate")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class Feed(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    secret = models.CharField(max_length=128, help_text="HMAC-SHA256 key for X-Signature")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ArticleStatus(models.TextChoices):
+    RECEIVED = "received", "received"
+    QUEUED = "queued", "queued"
+    CLASSIFIED = "classified", "classified"
+    FAILED = "failed", "failed"
+
+
+class Article(models.Model):
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="articles")
+    external_id = models.CharField(max_length=300)
+    url = models.URLField(max_length=2000, blank=True)
+    canonical_url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    title = models.CharField(max_length=1000)
+    body = models.TextField()
+    outlet = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=12, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.RECEIVED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    classifier_version = models.CharField(max_length=40, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    classified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "external_id"], name="article_feed_external_id")
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="article_status_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id}/{self.external_id}: {self.title[:60]}"
