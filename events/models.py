@@ -18,8 +18,8 @@ class CurrentTransactionId(Func):
     template = "%(function)s()"
     arity = 0
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        return "NULL", []
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return "NULL", ()
 
 
 class TransactionIdField(models.BigIntegerField):
@@ -131,3 +131,6 @@ class StreamTypeCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream_type}/{self.event_type}: {self.count}"
+
+
+from events.projections.tables import *  # noqa: E402,F403  (projection read models)

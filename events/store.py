@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -138,7 +139,7 @@ def _row_to_event(row: Sequence[Any]) -> RecordedEvent:
     if isinstance(occurred_on, str):
         occurred_on = date.fromisoformat(occurred_on)
     if recorded_at.tzinfo is None:
-        recorded_at = recorded_at.replace(tzinfo=timezone.UTC)
+        recorded_at = recorded_at.replace(tzinfo=dt_timezone.utc)
     return RecordedEvent(
         position=int(position),
         tx_id=int(tx_id or 0),
@@ -386,7 +387,8 @@ def read_all(
     if limit < 1:
         raise ValueError("limit must be >= 1")
     tx_id, position = parse_cursor(after)
-    filters, params = "", []
+    filters = ""
+    params: list[Any] = []
     if types:
         filters += " AND type IN (" + ", ".join(["%s"] * len(types)) + ")"
         params += list(types)
