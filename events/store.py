@@ -23,8 +23,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -139,7 +138,7 @@ def _row_to_event(row: Sequence[Any]) -> RecordedEvent:
     if isinstance(occurred_on, str):
         occurred_on = date.fromisoformat(occurred_on)
     if recorded_at.tzinfo is None:
-        recorded_at = recorded_at.replace(tzinfo=dt_timezone.utc)
+        recorded_at = recorded_at.replace(tzinfo=UTC)
     return RecordedEvent(
         position=int(position),
         tx_id=int(tx_id or 0),
@@ -181,6 +180,11 @@ def append(
     ids = [e.event_id or uuid.uuid4() for e in events]
     caller_chose_ids = any(e.event_id is not None for e in events)
     try:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # On PostgreSQL the append is one statement, hence one transaction by itself:
+            # no BEGIN/COMMIT round trips. Inside a caller's transaction, a savepoint keeps
+            # a conflict from breaking it.
+            return _insert(stream_id, events, ids, expected_version)
         with transaction.atomic():
             return _insert(stream_id, events, ids, expected_version)
     except (ConcurrencyError, IntegrityError):
