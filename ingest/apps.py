@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IngestConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ingest"
     verbose_name = "Ingestion"
+
+    def ready(self) -> None:
+        from events.newsroom_roles import sync_after_migrate
+
+        # Keeps the newsroom groups complete as models are added (see events.newsroom_roles).
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="newsroom_groups")

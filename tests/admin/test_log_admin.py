@@ -1,0 +1,93 @@
+"""The event log admin: visible to staff, changeable by nobody, superusers included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from events import store
+from events.models import Event
+
+from .conftest import log_in
+
+
+def _some_event() -> store.RecordedEvent:
+    return store.append(
+        "note-1",
+        [store.NewEvent("NoteTaken", {"text": "hello"}, {"user": "chief"})],
+        expected_version=0,
+    )[0]
+
+
+@pytest.mark.django_db
+def test_superuser_sees_the_log_but_no_add_change_or_delete(
+    superuser: User, client: Client
+) -> None:
+    event = _some_event()
+    client.force_login(superuser)
+
+    listing = client.get("/admin/events/event/")
+    assert listing.status_code == 200
+    assert "NoteTaken" in listing.text
+    assert "/admin/events/event/add/" not in listing.text
+    assert 'name="action"' not in listing.text  # no bulk actions, delete included
+
+    page = client.get(f"/admin/events/event/{event.position}/change/")
+    assert page.status_code == 200
+    assert "hello" in page.text
+    assert 'name="_save"' not in page.text
+    assert "/delete/" not in page.text
+
+    assert client.get("/admin/events/event/add/").status_code == 403
+    posted = client.post(
+        f"/admin/events/event/{event.position}/change/", {"type": "Forged", "version": 9}
+    )
+    assert posted.status_code == 403
+    assert (
+        client.post(f"/admin/events/event/{event.position}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    stored = Event.objects.get(position=event.position)
+    assert (stored.type, stored.version, stored.data) == ("NoteTaken", 1, {"text": "hello"})
+
+
+@pytest.mark.django_db
+def test_stream_and_checkpoint_admins_are_read_only(superuser: User, client: Client) -> None:
+    _some_event()
+    client.force_login(superuser)
+    assert "note-1" in client.get("/admin/events/stream/").text
+    assert client.get("/admin/events/stream/add/").status_code == 403
+    assert client.post("/admin/events/stream/note-1/change/", {"version": 7}).status_code == 403
+    assert client.get("/admin/events/checkpoint/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_viewer_reads_the_log_and_a_staff_member_without_group_does_not(
+    viewer: User, make_user: Any, client: Client
+) -> None:
+    _some_event()
+    client.force_login(viewer)
+    assert client.get("/admin/events/event/").status_code == 200
+    client.force_login(make_user("nobody", None))
+    assert client.get("/admin/events/event/").status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_log_offers_no_change(superuser: User, new_page: Any) -> None:
+    event = _some_event()
+    page = new_page()
+    log_in(page, "chief")
+    page.goto("/admin/events/event/")
+    assert page.locator("#result_list").inner_text().count("NoteTaken") == 1
+    assert page.locator("#content-main .object-tools a.addlink").count() == 0
+    assert page.locator("select[name=action]").count() == 0
+
+    page.goto(f"/admin/events/event/{event.position}/change/")
+    assert "hello" in page.locator("#content").inner_text()
+    assert page.locator("input[type=submit]").count() == 0
+    assert page.locator("#content a.deletelink").count() == 0
+    assert page.locator("input[name=type], textarea").count() == 0
