@@ -1,1 +1,103 @@
-"""Read-model tables of the projections (imported by events.models so Django sees them)."""
+"""Read-model tables of the projections (imported by events.models so Django sees them).
+
+Written only by the projector (events.projections.incidents); every row can be rebuilt
+from the log. JSON columns hold what the pure folding rules produce, as they produce it.
+"""
+
+from django.db import models
+
+
+class IncidentRow(models.Model):
+    """One incident's current state; `state` is the full fold, the columns are for filters."""
+
+    incident_id = models.UUIDField(primary_key=True)
+    stream_id = models.CharField(max_length=200, unique=True)
+    version = models.PositiveIntegerField()
+    type = models.CharField(max_length=20, db_index=True)
+    actor = models.CharField(max_length=120, null=True, db_index=True)
+    target = models.CharField(max_length=120, null=True, db_index=True)
+    location = models.CharField(max_length=200, null=True)
+    country = models.CharField(max_length=3, null=True, db_index=True)
+    world_date = models.DateField(db_index=True)
+    factuality = models.CharField(max_length=12)
+    status = models.CharField(max_length=12, db_index=True)
+    verified = models.BooleanField(default=False)
+    needs_review = models.BooleanField(default=False)
+    confidence = models.FloatField()
+    state = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_incident"
+        ordering = ["world_date", "incident_id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.actor}->{self.target} on {self.world_date}"
+
+
+class IncidentSource(models.Model):
+    """Who reported an incident, for the `source` filter (article id, outlet or URL)."""
+
+    incident = models.ForeignKey(IncidentRow, on_delete=models.CASCADE, related_name="source_rows")
+    article_id = models.BigIntegerField(null=True, db_index=True)
+    outlet = models.CharField(max_length=200, null=True, db_index=True)
+    url = models.TextField(null=True)
+
+    class Meta:
+        db_table = "events_proj_incident_source"
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.outlet or self.article_id}"
+
+
+class ForceLevel(models.Model):
+    """A `forces.ForceRow` (in `data`, exactly as folded) under its key."""
+
+    actor = models.CharField(max_length=120)
+    country = models.CharField(max_length=3)
+    place = models.CharField(max_length=200, blank=True, default="")
+    unit = models.CharField(max_length=40)
+    data = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_force_level"
+        ordering = ["actor", "country", "place", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "country", "place", "unit"], name="force_level_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} in {self.country}/{self.place or '-'} ({self.unit})"
+
+
+class Stance(models.Model):
+    """A `stances.StanceRow` (in `data`) for one ordered pair of actors."""
+
+    actor = models.CharField(max_length=120)
+    target = models.CharField(max_length=120, db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_stance"
+        ordering = ["actor", "target"]
+        constraints = [models.UniqueConstraint(fields=["actor", "target"], name="stance_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.actor}->{self.target}"
+
+
+class Ultimatum(models.Model):
+    """An `ultimatums.UltimatumRow` (in `data`); open/expired is decided at read time."""
+
+    incident_id = models.UUIDField(primary_key=True)
+    issuer = models.CharField(max_length=120, db_index=True)
+    addressee = models.CharField(max_length=120, db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_ultimatum"
+        ordering = ["incident_id"]
+
+    def __str__(self) -> str:
+        return f"{self.issuer}->{self.addressee}"

@@ -1,0 +1,14 @@
+"""The projections' knobs, read from settings with their defaults."""
+
+from django.conf import settings
+
+from events.projections.forces import DEFAULT_WINDOW_DAYS
+
+
+def stance_half_life_days() -> float:
+    return float(settings.TRACKER_STANCE_HALF_LIFE_DAYS)
+
+
+def force_window_days() -> int:
+    """Force levels stated this close to the latest one count as concurrent estimates."""
+    return int(getattr(settings, "TRACKER_FORCE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))

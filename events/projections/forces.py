@@ -1,0 +1,174 @@
+"""Forces: who has how many troops where (pure functions of incident states).
+
+Per actor, country, place (blank when the report is about the whole country) and unit:
+the latest stated force level, plus the deployments and withdrawals of known size after
+it. Statements made within `window_days` of the latest one are taken as concurrent
+estimates (2,000 and 2,500 US troops in Iraq), so the level is a low-high range with the
+sources on each side. Denied, planned, retracted and merged incidents never move it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from events.projections.incident_state import IncidentState, source_summary
+
+DEPLOY, WITHDRAW, FORCE_LEVEL = "deploy", "withdraw", "force_level"
+FORCE_TYPES = (DEPLOY, WITHDRAW, FORCE_LEVEL)
+DEFAULT_WINDOW_DAYS = 180
+# "A battalion" with no number is one battalion (the extraction contract says so).
+FORMATIONS = frozenset(
+    {"battalion", "brigade", "company", "division", "regiment", "platoon", "squadron", "battery"}
+)
+_UNIT_SYNONYMS = {"troop": "troops", "soldiers": "troops", "soldier": "troops"}
+_UNIT_SYNONYMS |= {"personnel": "troops", "service members": "troops"}
+
+Key = tuple[str, str, str, str]  # actor, country, place ('' = country-wide), unit
+CountryNames = frozenset[tuple[str, str]]  # (ISO3, lower-case name): country-wide places
+
+
+def normalize_unit(unit: str) -> str:
+    unit = unit.strip().lower()
+    unit = _UNIT_SYNONYMS.get(unit, unit)
+    if unit.endswith("s") and unit[:-1] in FORMATIONS:
+        unit = unit[:-1]
+    return unit
+
+
+def place_of(state: IncidentState, country_names: CountryNames) -> str:
+    location = state.location or ""
+    if (state.country or "", location.lower()) in country_names:
+        return ""
+    return location
+
+
+def force_key(state: IncidentState, country_names: CountryNames) -> Key | None:
+    quantity = state.fields.get("quantity") or None
+    if state.type not in FORCE_TYPES or not state.actor or not state.country or not quantity:
+        return None
+    return (
+        state.actor,
+        state.country,
+        place_of(state, country_names),
+        normalize_unit(quantity["unit"]),
+    )
+
+
+def _size(quantity: dict[str, Any] | None, unit: str) -> int | None:
+    if not quantity or normalize_unit(str(quantity.get("unit", ""))) != unit:
+        return None
+    value = quantity.get("value")
+    if value is None:
+        return 1 if unit in FORMATIONS else None
+    return int(value)
+
+
+@dataclass(frozen=True)
+class ForceFact:
+    incident_id: str
+    kind: str
+    on: date
+    order: tuple[date, str, str]
+    # (size, source) pairs: a corroborating source may report another figure.
+    values: tuple[tuple[int, dict[str, Any]], ...]
+
+
+def force_fact(state: IncidentState, unit: str) -> ForceFact | None:
+    if not state.happened:
+        return None
+    own = _size(state.fields.get("quantity"), unit)
+    values = []
+    for source in state.active_sources:
+        reported = source.get("reported") or {}
+        size = _size(reported["quantity"], unit) if "quantity" in reported else own
+        if size is not None:
+            values.append((size, source_summary(state, source)))
+    if not values:
+        return None
+    return ForceFact(state.incident_id, state.type, state.world_date, state.sort_key, tuple(values))
+
+
+@dataclass
+class ForceRow:
+    actor: str
+    country: str
+    place: str
+    unit: str
+    low: int
+    high: int
+    since: str
+    stated_on: str | None
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    movements: list[dict[str, Any]] = field(default_factory=list)
+    incident_ids: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> Key:
+        return (self.actor, self.country, self.place, self.unit)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def force_row(key: Key, facts: list[ForceFact], window_days: int = DEFAULT_WINDOW_DAYS) -> ForceRow:
+    facts = sorted(facts, key=lambda f: f.order)
+    statements = [f for f in facts if f.kind == FORCE_LEVEL]
+    moves = [f for f in facts if f.kind != FORCE_LEVEL]
+    estimates: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if statements:
+        latest = statements[-1]
+        for statement in statements:
+            if (latest.on - statement.on).days <= window_days:
+                for size, source in statement.values:
+                    estimates[size].append({**source, "stated_on": statement.on.isoformat()})
+        low, high = min(estimates), max(estimates)
+        moves = [m for m in moves if m.on > latest.on]
+        since, stated_on = latest.on, latest.on.isoformat()
+    else:
+        low = high = 0
+        since, stated_on = (moves[0].on if moves else date.min), None
+    delta = 0
+    movements = []
+    for move in moves:
+        size = move.values[0][0]  # the incident's own figure
+        delta += size if move.kind == DEPLOY else -size
+        movements.append(
+            {
+                "incident_id": move.incident_id,
+                "type": move.kind,
+                "size": size,
+                "on": move.on.isoformat(),
+            }
+        )
+    return ForceRow(
+        actor=key[0],
+        country=key[1],
+        place=key[2],
+        unit=key[3],
+        low=max(0, low + delta),
+        high=max(0, high + delta),
+        since=since.isoformat(),
+        stated_on=stated_on,
+        estimates=[{"size": size, "sources": estimates[size]} for size in sorted(estimates)],
+        movements=movements,
+        incident_ids=sorted({f.incident_id for f in facts}),
+    )
+
+
+def force_rows(
+    states: Iterable[IncidentState],
+    country_names: CountryNames,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> list[ForceRow]:
+    """Every force row the incidents support, sorted by key."""
+    facts: dict[Key, list[ForceFact]] = defaultdict(list)
+    for state in states:
+        key = force_key(state, country_names)
+        fact = force_fact(state, key[3]) if key else None
+        if key and fact:
+            facts[key].append(fact)
+    return [force_row(key, facts[key], window_days) for key in sorted(facts)]

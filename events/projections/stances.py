@@ -1,0 +1,103 @@
+"""Stances: how each actor behaves towards another (pure functions of incident states).
+
+Per ordered pair (actor -> target), Goldstein-like weights per incident type, each
+decaying with its age (half-life in days), summed and clamped to [-10, +10]. The row keeps
+the sum at its newest incident's date, so the score at any later date is one
+multiplication: the table stays right as time passes without being rewritten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from events.projections.incident_state import IncidentState
+
+WEIGHTS = {
+    "attack": -10.0,
+    "ultimatum": -7.0,
+    "threaten": -7.0,
+    "demand": -5.0,
+    "condemn": -2.0,
+    "deny": -2.0,
+    "support": 5.0,
+    "agree": 8.0,
+}
+SCORE_LIMIT = 10.0
+LATEST_KEPT = 5
+
+Pair = tuple[str, str]
+
+
+def stance_pair(state: IncidentState) -> Pair | None:
+    if state.type not in WEIGHTS or not state.actor or not state.target:
+        return None
+    if state.actor == state.target:
+        return None
+    return (state.actor, state.target)
+
+
+def decay(age_days: float, half_life_days: float) -> float:
+    return float(0.5 ** (max(0.0, age_days) / half_life_days))
+
+
+@dataclass
+class StanceRow:
+    actor: str
+    target: str
+    reference_date: str  # the newest incident's date: `raw` is the decayed sum at that date
+    raw: float
+    counts: dict[str, int] = field(default_factory=dict)
+    latest: list[dict[str, Any]] = field(default_factory=list)
+    incident_count: int = 0
+
+    @property
+    def key(self) -> Pair:
+        return (self.actor, self.target)
+
+    def score(self, at: date, half_life_days: float) -> float:
+        age = (at - date.fromisoformat(self.reference_date)).days
+        value = self.raw * decay(age, half_life_days)
+        return round(max(-SCORE_LIMIT, min(SCORE_LIMIT, value)), 3)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def stance_row(pair: Pair, states: list[IncidentState], half_life_days: float) -> StanceRow:
+    states = sorted(states, key=lambda s: s.sort_key)
+    reference = states[-1].world_date
+    raw = sum(
+        WEIGHTS[s.type] * decay((reference - s.world_date).days, half_life_days) for s in states
+    )
+    latest = [
+        {
+            "incident_id": s.incident_id,
+            "type": s.type,
+            "on": s.world_date.isoformat(),
+            "weight": WEIGHTS[s.type],
+        }
+        for s in reversed(states[-LATEST_KEPT:])
+    ]
+    return StanceRow(
+        actor=pair[0],
+        target=pair[1],
+        reference_date=reference.isoformat(),
+        raw=raw,
+        counts=dict(sorted(Counter(s.type for s in states).items())),
+        latest=latest,
+        incident_count=len(states),
+    )
+
+
+def stance_rows(states: Iterable[IncidentState], half_life_days: float) -> list[StanceRow]:
+    """Every pair's stance from the incidents that happened (denied/planned ones did not)."""
+    by_pair: dict[Pair, list[IncidentState]] = defaultdict(list)
+    for state in states:
+        pair = stance_pair(state)
+        if pair and state.happened:
+            by_pair[pair].append(state)
+    return [stance_row(pair, by_pair[pair], half_life_days) for pair in sorted(by_pair)]

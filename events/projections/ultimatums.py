@@ -1,0 +1,102 @@
+"""Ultimatums and what became of them (pure functions of incident states).
+
+An ultimatum's status: `complied` when the addressee withdrew between the ultimatum and
+its deadline, `escalated` when an attack between the two followed it (whichever came
+first decides), otherwise `open` until the deadline and `expired` after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from events.projections.incident_state import IncidentState, parse_instant, source_summary
+
+OPEN, EXPIRED, COMPLIED, ESCALATED = "open", "expired", "complied", "escalated"
+STATUSES = (OPEN, EXPIRED, COMPLIED, ESCALATED)
+# Incident types an ultimatum's outcome depends on: recompute when one of them changes.
+RELEVANT_TYPES = ("ultimatum", "withdraw", "attack")
+
+
+@dataclass
+class UltimatumRow:
+    incident_id: str
+    issuer: str
+    addressee: str
+    demand: str
+    issued_on: str
+    deadline: str | None
+    resolution: str | None = None
+    resolved_by: str | None = None
+    resolved_on: str | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def status(self, at: datetime) -> str:
+        if self.resolution:
+            return self.resolution
+        if self.deadline and parse_instant(self.deadline) < at:
+            return EXPIRED
+        return OPEN
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def is_ultimatum(state: IncidentState) -> bool:
+    return state.type == "ultimatum" and state.happened and bool(state.actor and state.target)
+
+
+def _outcome(ultimatum: IncidentState, other: IncidentState) -> str | None:
+    if not other.happened or other.incident_id == ultimatum.incident_id:
+        return None
+    issuer, addressee = ultimatum.actor, ultimatum.target
+    if other.world_date < ultimatum.world_date:
+        return None
+    deadline = ultimatum.deadline
+    in_time = deadline is None or other.world_date <= deadline.date()
+    if other.type == "withdraw" and other.actor == addressee and in_time:
+        return COMPLIED
+    if other.type == "attack" and {other.actor, other.target} == {issuer, addressee}:
+        return ESCALATED
+    return None
+
+
+def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> UltimatumRow:
+    outcomes = sorted(
+        (other.sort_key, outcome, other)
+        for other in others
+        if (outcome := _outcome(ultimatum, other)) is not None
+    )
+    sources = [source_summary(ultimatum, s) for s in ultimatum.active_sources]
+    row = UltimatumRow(
+        incident_id=ultimatum.incident_id,
+        issuer=str(ultimatum.actor),
+        addressee=str(ultimatum.target),
+        demand=sources[0]["evidence"] if sources else "",
+        issued_on=ultimatum.world_date.isoformat(),
+        deadline=ultimatum.fields.get("deadline"),
+        sources=sources,
+    )
+    if outcomes:
+        _, outcome, other = outcomes[0]
+        row.resolution, row.resolved_by = outcome, other.incident_id
+        row.resolved_on = other.world_date.isoformat()
+    return row
+
+
+def ultimatum_rows(states: Iterable[IncidentState]) -> list[UltimatumRow]:
+    states = list(states)
+    return sorted(
+        (ultimatum_row(u, states) for u in states if is_ultimatum(u)),
+        key=lambda r: (r.issued_on, r.incident_id),
+    )
+
+
+def status_at(as_of: date | None, now: datetime) -> datetime:
+    """The instant an as_of date stands for: the end of that day, never later than now."""
+    if as_of is None:
+        return now
+    end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=now.tzinfo)
+    return min(end_of_day, now)
