@@ -16,7 +16,19 @@ env = environ.Env()
 # A .env file is optional; real deployments set the variables themselves.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    """A boolean from the environment; anything but a clear yes/no stops start-up."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise environ.ImproperlyConfigured(f"{name}={raw!r} is not a boolean (true/false)")
+    return raw in _TRUE
+
+
+DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="" if not DEBUG else "dev-insecure-key-change-me")
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
@@ -101,7 +113,7 @@ LOGGING = {
 # --- Celery -------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 # No broker configured: run tasks in-process (the embedded default).
-CELERY_TASK_ALWAYS_EAGER = env.bool(
+CELERY_TASK_ALWAYS_EAGER = env_bool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL.startswith("memory://")
 )
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -116,7 +128,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST framework ---------------------------------------------------------------------
-TRACKER_ANONYMOUS_READS = env.bool("TRACKER_ANONYMOUS_READS", default=DEBUG)
+TRACKER_ANONYMOUS_READS = env_bool("TRACKER_ANONYMOUS_READS", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -146,3 +158,14 @@ TRACKER_REVIEW_CONFIDENCE = env.float("TRACKER_REVIEW_CONFIDENCE", default=0.6)
 TRACKER_STANCE_HALF_LIFE_DAYS = env.float("TRACKER_STANCE_HALF_LIFE_DAYS", default=180.0)
 # Largest accepted request body for the ingest API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+
+# --- Ingestion sweep (ingest.tasks.sweep_stuck_articles, run by `celery -A tracker beat`) ---
+# Articles waiting (received/queued) longer than this are queued again: the broker may have
+# been down when they arrived. Longer than a retry's longest back-off (10 minutes).
+TRACKER_SWEEP_AFTER_SECONDS = env.int("TRACKER_SWEEP_AFTER_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-articles": {
+        "task": "ingest.tasks.sweep_stuck_articles",
+        "schedule": env.float("TRACKER_SWEEP_EVERY_SECONDS", default=60.0),
+    },
+}
