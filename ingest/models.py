@@ -112,3 +112,47 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feed_id}/{self.external_id}: {self.title[:60]}"
+
+
+class IncidentKey(models.Model):
+    """The matching fields of every incident the classifier opened: a small lookup table
+    written in the same transaction as the incident's first event, so the next article can
+    find it synchronously (the projections catch up later and may lag)."""
+
+    incident_id = models.UUIDField(primary_key=True)
+    type = models.CharField(max_length=20)
+    actor = models.CharField(max_length=120)
+    target = models.CharField(max_length=120, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=3, blank=True)
+    occurred_on = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=10, blank=True)
+    active = models.BooleanField(default=True, help_text="false once retracted")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["type", "actor", "active"], name="incidentkey_match")]
+
+    def __str__(self) -> str:
+        return f"{self.type} by {self.actor} ({self.incident_id})"
+
+
+class IncidentSupport(models.Model):
+    """Which article (at which content hash) reports which incident: what an updated
+    article is compared against to retract the incidents only its old version supported."""
+
+    incident = models.ForeignKey(IncidentKey, on_delete=models.CASCADE, related_name="supports")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="supports")
+    content_hash = models.CharField(max_length=64)
+    event_index = models.PositiveIntegerField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "article"], name="support_incident_article")
+        ]
+        indexes = [models.Index(fields=["article", "active"], name="support_article_active")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} -> {self.incident_id}"

@@ -1,0 +1,219 @@
+"""Ingestion use cases: receive articles, queue and sweep them, classify one article.
+
+The database is the queue's memory; Redis only carries the wake-up. An article is
+committed first, its classification queued after commit; if the broker is down the
+article waits as `received` and `sweep_stuck_articles` queues it again later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .classify.types import ArticleInput, ExtractedEvent
+from .incident_building import BuildSummary, build_incidents
+from .models import Article, ArticleStatus, Feed
+from .payloads import ArticleDraft
+from .selectors import WAITING, stuck_article_ids
+
+logger = logging.getLogger(__name__)
+
+
+class ArticleNotFound(LookupError):
+    pass
+
+
+@dataclass
+class ReceiveResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)  # same external id, new content
+    duplicates: list[int] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [*self.created, *self.updated, *self.duplicates]
+
+    @property
+    def to_classify(self) -> list[int]:
+        return [*self.created, *self.updated]
+
+
+def receive_articles(
+    *, feed: Feed, drafts: Sequence[ArticleDraft], enqueue: bool = True
+) -> ReceiveResult:
+    """Store the drafts (all or nothing) and queue the new or changed ones after commit.
+
+    A re-push is a no-op answered with the stored id: same feed and external id with the
+    same content, or the same canonical URL, or the same content hash. The same external
+    id with new content updates the article and classifies it again.
+    """
+    result = ReceiveResult()
+    with transaction.atomic():
+        for draft in drafts:
+            article_id, outcome = _receive_one(feed, draft)
+            getattr(result, outcome).append(article_id)
+        if enqueue and result.to_classify:
+            ids = result.to_classify
+            transaction.on_commit(lambda: enqueue_classification(article_ids=ids))
+    return result
+
+
+def _receive_one(feed: Feed, draft: ArticleDraft) -> tuple[int, str]:
+    existing = (
+        Article.objects.select_for_update().filter(feed=feed, external_id=draft.external_id).first()
+    )
+    if existing is not None:
+        if existing.content_hash == draft.content_hash:
+            return existing.pk, "duplicates"
+        return _update_content(existing, draft)
+    try:
+        # A savepoint: when a concurrent push of the same article wins the unique index,
+        # only this insert is undone and the winner's row answers.
+        with transaction.atomic():
+            article = Article.objects.create(feed=feed, **_article_fields(draft))
+        return article.pk, "created"
+    except IntegrityError:
+        return _existing_duplicate(feed, draft), "duplicates"
+
+
+def _article_fields(draft: ArticleDraft) -> dict[str, object]:
+    return {
+        "external_id": draft.external_id,
+        "url": draft.url,
+        "canonical_url": draft.canonical_url,
+        "title": draft.title,
+        "body": draft.body,
+        "outlet": draft.outlet,
+        "language": draft.language,
+        "published_at": draft.published_at,
+        "content_hash": draft.content_hash,
+    }
+
+
+def _existing_duplicate(feed: Feed, draft: ArticleDraft) -> int:
+    match = Q(feed=feed, external_id=draft.external_id) | Q(content_hash=draft.content_hash)
+    if draft.canonical_url:
+        match |= Q(canonical_url=draft.canonical_url)
+    found = Article.objects.filter(match).order_by("pk").values_list("pk", flat=True).first()
+    if found is None:  # the unique violation was not a duplicate: let it surface
+        raise IntegrityError(f"article {draft.external_id!r} conflicts with a stored one")
+    return found
+
+
+def _update_content(article: Article, draft: ArticleDraft) -> tuple[int, str]:
+    fields = _article_fields(draft)
+    try:
+        with transaction.atomic():
+            for name, value in fields.items():
+                setattr(article, name, value)
+            article.status = ArticleStatus.RECEIVED
+            article.attempts = 0
+            article.last_error = ""
+            article.save()
+    except IntegrityError:
+        # The new text is another stored article's text (or URL): nothing new to read.
+        return _existing_duplicate(article.feed, draft), "duplicates"
+    return article.pk, "updated"
+
+
+def enqueue_classification(*, article_ids: Sequence[int]) -> int:
+    """Publish one task per article; a broker failure leaves it `received` for the sweep."""
+    from .tasks import classify_article  # the task module imports this one
+
+    queued = 0
+    for article_id in article_ids:
+        try:
+            classify_article.apply_async((article_id,), retry=False)
+        except Exception:  # the broker is down or refused: the sweep will queue it later
+            logger.warning("could not queue article %s; the sweep will retry", article_id)
+            continue
+        queued += 1
+        Article.objects.filter(pk=article_id, status__in=WAITING).update(
+            status=ArticleStatus.QUEUED, updated_at=timezone.now()
+        )
+    return queued
+
+
+def sweep_stuck_articles(*, older_than: timedelta | None = None) -> int:
+    """Queue again every article left waiting longer than `older_than`; return how many."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.TRACKER_SWEEP_AFTER_SECONDS)
+    ids = stuck_article_ids(not_touched_since=timezone.now() - older_than)
+    return enqueue_classification(article_ids=ids) if ids else 0
+
+
+def _extract(article: Article) -> list[ExtractedEvent]:
+    from .classify import extract  # heavy: loaded where classification actually runs
+
+    published = article.published_at.date() if article.published_at else None
+    return list(
+        extract(
+            ArticleInput(
+                id=str(article.pk),
+                title=article.title,
+                body=article.body,
+                published=published,
+                outlet=article.outlet or None,
+                language=article.language or None,
+            )
+        )
+    )
+
+
+def _classifier_version(events: Sequence[ExtractedEvent]) -> str:
+    from . import classify
+
+    version = getattr(classify, "CLASSIFIER_VERSION", None)
+    if version is None and events:
+        version = events[0].classifier_version
+    return str(version or "unknown")
+
+
+def classify_article(*, article_id: int) -> str:
+    """Classify one article into incidents; idempotent. Returns what happened."""
+    updated = Article.objects.filter(pk=article_id).update(
+        attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ArticleNotFound(f"no article {article_id}")
+    article = Article.objects.select_related("feed").get(pk=article_id)
+    if article.status == ArticleStatus.CLASSIFIED:
+        return "already classified"
+    read_hash = article.content_hash
+    events = _extract(article)
+    version = _classifier_version(events)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().select_related("feed").get(pk=article_id)
+        if article.status == ArticleStatus.CLASSIFIED:
+            return "already classified"  # another worker finished it while we read
+        if article.content_hash != read_hash:
+            return "superseded"  # re-pushed meanwhile; its own task reads the new text
+        summary = build_incidents(article=article, events=events, classifier_version=version)
+        article.status = ArticleStatus.CLASSIFIED
+        article.classifier_version = version[:40]
+        article.classified_at = timezone.now()
+        article.last_error = ""
+        article.save()
+    return describe(summary)
+
+
+def describe(summary: BuildSummary) -> str:
+    return (
+        f"{len(summary.reported)} reported, {len(summary.corroborated)} corroborated, "
+        f"{len(summary.unchanged)} unchanged, {len(summary.retracted)} retracted"
+    )
+
+
+def record_classification_error(*, article_id: int, error: str, final: bool) -> None:
+    """Keep the error for the admin; after the last retry the article is `failed`."""
+    changes: dict[str, object] = {"last_error": error[:5000], "updated_at": timezone.now()}
+    if final:
+        changes["status"] = ArticleStatus.FAILED
+    Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.CLASSIFIED).update(**changes)
