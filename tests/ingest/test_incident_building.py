@@ -155,7 +155,7 @@ def test_an_invalid_event_refuses_the_whole_article_and_writes_nothing(
     make_article: Callable[..., Article],
 ) -> None:
     article = make_article()
-    with pytest.raises(DomainError, match="extracted event 1: .*type"):
+    with pytest.raises(DomainError, match=r"extracted event 1: .*type"):
         build(article, [extracted(article), extracted(article, type="explode")])
     assert log_size() == 0
     assert not IncidentKey.objects.exists() and not IncidentSupport.objects.exists()
