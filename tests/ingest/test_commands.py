@@ -56,7 +56,7 @@ def test_ingest_jsonl_and_refuse_a_bad_line(tmp_path: Path) -> None:
     good = {"id": "j-1", "title": "T", "body": "Some body.", "published_at": "2024-01-05"}
     path = tmp_path / "articles.jsonl"
     path.write_text(json.dumps(good) + "\n" + json.dumps({"id": "j-2", "title": "T"}) + "\n")
-    with pytest.raises(CommandError, match="articles.jsonl:2"):
+    with pytest.raises(CommandError, match=r"articles\.jsonl:2"):
         call_command("ingest", str(path), stdout=StringIO(), stderr=StringIO())
     assert not Article.objects.exists()
     path.write_text(json.dumps(good) + "\n")

@@ -138,9 +138,7 @@ def test_each_bad_request_has_its_status_and_stores_nothing(
 
 
 def test_rss_entries_become_articles(client: Client, feed: Feed) -> None:
-    response = push(
-        client, feed, None, raw=RSS, content_type="application/rss+xml", endpoint="rss"
-    )
+    response = push(client, feed, None, raw=RSS, content_type="application/rss+xml", endpoint="rss")
     assert response.status_code == 202, response.content
     article = Article.objects.get()
     assert (article.external_id, article.outlet) == ("w-1", "Example Wire")
