@@ -1,3 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from events.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("events/", views.EventLogView.as_view(), name="event-log"),
+    path("streams/<str:stream_id>/", views.StreamView.as_view(), name="stream"),
+    path("incidents/", views.IncidentListView.as_view(), name="incident-list"),
+    path("incidents/<str:incident_id>/", views.IncidentDetailView.as_view(), name="incident"),
+    path("actors/", views.ActorListView.as_view(), name="actor-list"),
+    path("actors/<str:code>/", views.ActorDetailView.as_view(), name="actor"),
+    path("forces/", views.ForceListView.as_view(), name="force-list"),
+    path("stances/", views.StanceListView.as_view(), name="stance-list"),
+    path("ultimatums/", views.UltimatumListView.as_view(), name="ultimatum-list"),
+]

@@ -22,7 +22,7 @@ from events import store
 from events.models import Checkpoint
 
 DEFAULT_BATCH = 500
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]
 
 
 class Projector:

@@ -1,0 +1,166 @@
+"""Read API over the log and the projections. Each view validates its query parameters,
+calls one selector and returns what it built; errors become JSON 400/404 answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events import selectors, store
+from events.api import params, schemas
+from events.api.conditional import conditional_response
+
+ERRORS = {400: schemas.ErrorOut, 401: schemas.ErrorOut, 403: schemas.ErrorOut}
+WITH_404 = {**ERRORS, 404: schemas.ErrorOut}
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except selectors.NotFound as error:
+        raise exceptions.NotFound(str(error)) from None
+    except store.InvalidCursor as error:
+        raise exceptions.ValidationError({"after": [str(error)]}) from None
+
+
+def answer(request: Request, produce: Callable[[], Any]) -> Response:
+    """A state answer: conditional on its ETag, selector errors translated."""
+
+    def guarded() -> Any:
+        with translated_errors():
+            return produce()
+
+    return conditional_response(request, guarded)
+
+
+class EventLogView(APIView):
+    @extend_schema(
+        parameters=[params.LogParams],
+        responses={200: schemas.LogPageOut, **ERRORS},
+        summary="The event log in read order, from a cursor",
+    )
+    def get(self, request: Request) -> Response:
+        p = params.parse(params.LogParams, request)
+        with translated_errors():
+            page = selectors.log_page(
+                after=p.get("after") or None,
+                limit=p["limit"],
+                types=[p["type"]] if p.get("type") else None,
+                stream_id=p.get("stream"),
+            )
+        return Response(page)
+
+
+class StreamView(APIView):
+    @extend_schema(responses={200: schemas.StreamOut, **WITH_404}, summary="One stream's events")
+    def get(self, request: Request, stream_id: str) -> Response:
+        with translated_errors():
+            return Response(selectors.stream_events(stream_id))
+
+
+class IncidentListView(APIView):
+    @extend_schema(
+        parameters=[params.IncidentParams],
+        responses={200: schemas.IncidentPageOut, **ERRORS},
+        summary="Incidents, filtered",
+    )
+    def get(self, request: Request) -> Response:
+        p = params.parse(params.IncidentParams, request)
+        return answer(
+            request,
+            lambda: selectors.list_incidents(
+                params.time_point(p),
+                params.incident_filter(p),
+                limit=p["limit"],
+                offset=p["offset"],
+            ),
+        )
+
+
+class IncidentDetailView(APIView):
+    @extend_schema(
+        parameters=[params.TimeParams],
+        responses={200: schemas.IncidentDetailOut, **WITH_404},
+        summary="One incident with its sources and event history",
+    )
+    def get(self, request: Request, incident_id: str) -> Response:
+        p = params.parse(params.TimeParams, request)
+        return answer(request, lambda: selectors.incident_detail(incident_id, params.time_point(p)))
+
+
+class ActorListView(APIView):
+    @extend_schema(responses={200: schemas.ActorOut(many=True), **ERRORS}, summary="Actors")
+    def get(self, request: Request) -> Response:
+        return answer(request, selectors.list_actors)
+
+
+class ActorDetailView(APIView):
+    @extend_schema(
+        parameters=[params.ActorParams],
+        responses={200: schemas.ActorDetailOut, **WITH_404},
+        summary="An actor with its forces, stances, open ultimatums and timeline",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        p = params.parse(params.ActorParams, request)
+        return answer(
+            request,
+            lambda: selectors.actor_detail(
+                code, params.time_point(p), include_children=p["include_children"]
+            ),
+        )
+
+
+class ForceListView(APIView):
+    @extend_schema(
+        parameters=[params.ForceParams],
+        responses={200: schemas.ForceOut(many=True), **ERRORS},
+        summary="Force levels per actor, country and place",
+    )
+    def get(self, request: Request) -> Response:
+        p = params.parse(params.ForceParams, request)
+        return answer(
+            request,
+            lambda: selectors.list_forces(
+                params.time_point(p), actor=p.get("actor"), country=p.get("country")
+            ),
+        )
+
+
+class StanceListView(APIView):
+    @extend_schema(
+        parameters=[params.StanceParams],
+        responses={200: schemas.StanceOut(many=True), **ERRORS},
+        summary="Stances of ordered actor pairs, from -10 (hostile) to +10 (friendly)",
+    )
+    def get(self, request: Request) -> Response:
+        p = params.parse(params.StanceParams, request)
+        return answer(
+            request,
+            lambda: selectors.list_stances(
+                params.time_point(p), actor=p.get("actor"), target=p.get("target")
+            ),
+        )
+
+
+class UltimatumListView(APIView):
+    @extend_schema(
+        parameters=[params.UltimatumParams],
+        responses={200: schemas.UltimatumOut(many=True), **ERRORS},
+        summary="Ultimatums and their status",
+    )
+    def get(self, request: Request) -> Response:
+        p = params.parse(params.UltimatumParams, request)
+        return answer(
+            request,
+            lambda: selectors.list_ultimatums(
+                params.time_point(p), status=p.get("status"), actor=p.get("actor")
+            ),
+        )
