@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DEBUG", "false")
 
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import env, env_bool
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
-            raise CommandError(f"benchmark {options['name']!r} is not built yet ({error})") from None
+            raise CommandError(
+                f"benchmark {options['name']!r} is not built yet ({error})"
+            ) from None
         module.run(
             self.stdout,
             seconds=options["seconds"],
