@@ -12,3 +12,5 @@ class IngestConfig(AppConfig):
 
         # Keeps the newsroom groups complete as models are added (see events.newsroom_roles).
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="newsroom_groups")
+        # Saving or deleting an actor or place invalidates the classifier's cached registry.
+        import ingest.registry  # noqa: F401

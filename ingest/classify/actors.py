@@ -1,0 +1,126 @@
+"""Actor mentions in a sentence: registry aliases (names, capitals, demonyms, bodies,
+officials), plus organisations the registry does not know yet, reported by name.
+
+"Iraqi government spokesperson" is one mention of IRQ (the demonym stretches over the
+title words after it); "Iran-backed" is a sponsor, not an actor on stage; "in Baghdad" is
+a place, not the Iraqi state acting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.classify.lexicon import Registry
+from ingest.classify.matching import find_matches
+
+SPONSOR_SUFFIX = re.compile(
+    r"-(?:backed|aligned|linked|allied|affiliated|supported|sponsored|based|led|funded|"
+    r"trained|armed|made|owned)\b"
+)
+TITLE_WORDS = (
+    "government|military|army|security|defen[cs]e|foreign|interior|prime|deputy|caretaker|"
+    "minister|ministry|president|presidential|spokes(?:person|man|woman)|official|officials|"
+    "secretary|envoy|commander|chief|general|gen\\.|maj\\.|leader|supreme|ambassador|"
+    "senior|state|media|office|forces|troops|soldiers|navy|air force"
+)
+TITLE_RUN = re.compile(rf"(?:\s+(?:{TITLE_WORDS}))+", re.IGNORECASE)
+# Nouns that make a demonym an actor on stage even inside "of ...": "a battalion of
+# Turkish soldiers arrived".
+FORCE_NOUN = re.compile(
+    r"\s+(?:\w+\s+)?(?:troops|soldiers|forces|army|military|warplanes|jets|aircraft|drones?|"
+    r"marines|personnel|militants|fighters|militiamen|navy|artillery|tanks|officials?|"
+    r"government|leaders?|convoy|battalion|units?)\b",
+    re.IGNORECASE,
+)
+LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|into|to|at|near|from|across|inside|outside|throughout|around|toward|towards|"
+    r"within|of)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|"
+    r"east|west)\s+)?$",
+    re.IGNORECASE,
+)
+ORG_HEAD = (
+    r"Brigades?|Front|Army|Movement|Party|Group|Militia|Battalions?|Council|Organi[sz]ation|"
+    r"Committee|Units|Resistance|Forces|Guards?|Corps|Legion|Division"
+)
+UNKNOWN_ORG = re.compile(
+    rf"\b(?:(?:Jaish|Liwa|Kataib|Kata'ib|Harakat|Saraya|Ansar|Asaib|Jabhat|Hayat)"
+    rf"(?:\s+(?:al-|al\s|[A-Z])[\w'-]+){{1,3}}"
+    rf"|(?:[A-Z][\w'-]+\s+){{1,4}}(?:{ORG_HEAD}))\b"
+)
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    code: str
+    text: str
+    sponsor: bool = False  # "Iran-backed", "pro-Iran": names a backer, not the actor
+    locative: bool = False  # "to Iraq", "in Baghdad": a place here
+    force: bool = False  # "Turkish soldiers", "US troops": forces on stage
+    known: bool = True  # False: an organisation not (yet) in the registry
+    after_of: bool = False  # object of a preposition ("of", "for", "with"...)
+
+
+PREP_BEFORE = re.compile(
+    r"\b(?:of|for|with|about|over|against|on|to|from|by|toward|towards|between|among|"
+    r"including|like|than)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|more\s+|additional\s+|"
+    r"other\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[ActorMention]:
+    mentions: list[ActorMention] = []
+    matches = find_matches(sentence, low, registry.actor_automaton)
+    place_keys = _place_aliases(registry)
+    covered: list[tuple[int, int]] = []
+    for m in matches:
+        after = sentence[m.end : m.end + 14]
+        before = sentence[max(0, m.start - 40) : m.start]
+        sponsor = bool(SPONSOR_SUFFIX.match(after)) or before.lower().endswith("pro-")
+        locative = low[m.start : m.end] in place_keys and bool(LOCATIVE_BEFORE.search(before))
+        end = m.end
+        force = bool(FORCE_NOUN.match(sentence, m.end))
+        title = TITLE_RUN.match(sentence, m.end)
+        if title and not sponsor:
+            end = title.end()
+        mentions.append(
+            ActorMention(
+                start=m.start,
+                end=end,
+                code=m.key,
+                text=sentence[m.start : end],
+                sponsor=sponsor,
+                locative=locative,
+                force=force,
+                after_of=bool(PREP_BEFORE.search(before)),
+            )
+        )
+        covered.append((m.start, end))
+    for unknown in UNKNOWN_ORG.finditer(sentence):
+        s, e = unknown.start(), unknown.end()
+        if any(s < ce and cs < e for cs, ce in covered):
+            continue
+        name = unknown.group(0)
+        if name.split()[0] in ("The", "A", "An", "In", "On", "This", "That"):
+            continue
+        before = sentence[max(0, s - 40) : s]
+        mentions.append(
+            ActorMention(s, e, name, name, known=False, after_of=bool(PREP_BEFORE.search(before)))
+        )
+    mentions.sort(key=lambda x: x.start)
+    return mentions
+
+
+def _place_aliases(registry: Registry) -> frozenset[str]:
+    cached = registry._cache.get("place_alias_set")
+    if cached is None:
+        names: set[str] = set()
+        for place in registry.places.values():
+            names.add(place.name.lower())
+            names.update(a.lower() for a in place.aliases)
+        cached = frozenset(names)
+        registry._cache["place_alias_set"] = cached
+    return cached

@@ -1,0 +1,441 @@
+"""Assembly: read every sentence of a cleaned article through the stages and fold the
+mentions of one happening into one event.
+
+Events without an actor are not guessed: an actorless "the strikes were carried out at two
+sites..." adds its details to the latest event of its type in the article (it talks about
+that one), otherwise it is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from ingest.classify.actors import ActorMention, find_actor_mentions
+from ingest.classify.casualties import find_casualties
+from ingest.classify.dates import (
+    DateMention,
+    deadline_after,
+    find_dates,
+    nearest_date,
+)
+from ingest.classify.factuality import denial_position, skip_reason, status_of
+from ingest.classify.lexicon import PRECISION_RANK, PlaceEntry, Registry
+from ingest.classify.matching import lowered
+from ingest.classify.places import PlaceMention, find_places
+from ingest.classify.quantities import Quantity, find_quantities
+from ingest.classify.roles import assign_roles, prefer_named
+from ingest.classify.sentences import Sentence
+from ingest.classify.triggers import PHYSICAL_TYPES, SPEECH_TYPES, Trigger, find_triggers
+
+STATUS_PRIORITY = {"denied": 0, "asserted": 1, "reported": 2, "claimed": 3, "planned": 4}
+AGENT_CONFIDENCE = {
+    "by": 0.8, "modifier": 0.75, "after": 0.75, "subject": 0.7, "speaker": 0.7, "of": 0.7,
+    "from": 0.6, "two_sides": 0.5,
+}  # fmt: skip
+TWO_SIDES = re.compile(
+    r"\b(?:the\s+two\s+(?:sides|countries|governments|nations|leaders|allies|presidents)|"
+    r"both\s+(?:sides|countries|governments)|the\s+two)\b",
+    re.IGNORECASE,
+)
+RETALIATION = re.compile(r"respond|retaliat|return", re.IGNORECASE)
+OUTLETS = re.compile(
+    r"\b(Reuters|Associated Press|AP|AFP|Agence France-Presse|Al Jazeera|CBS News|CBS|CNN|"
+    r"BBC News|BBC|NBC News|ABC News|Fox News|Rudaw|Haaretz|Al Arabiya|ISNA|IRNA|Tasnim|"
+    r"Fars|Anadolu|Kurdistan 24|Al-Monitor|The New York Times|New York Times|"
+    r"The Washington Post|Wall Street Journal|Bloomberg|Sky News|Middle East Eye|"
+    r"state media|state television|the broadcaster)\b"
+)
+ACCORDING = re.compile(r"\baccording to ((?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})")
+FORCE_LEVEL = re.compile(
+    r"^\s*(?:(?:are|is|remain|remains|were|have|has)\s+)?(?:(?:currently|still|now|"
+    r"permanently|already)\s+)?(?:(?:stationed|based|present|deployed|located)\s+)?"
+    r"(?:in|at|across)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central)\s+)?$",
+    re.IGNORECASE,
+)
+ELIDED_LEVEL = re.compile(
+    r",?\s+and\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+)?(?P<num>\d{1,3}(?:,\d{3})*|"
+    r"\d+)\s+(?:more\s+)?(?:in|at)\s+$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Draft:
+    """An event being assembled (mutable until the article is done)."""
+
+    type: str
+    actor: str | None
+    target: str | None
+    place: PlaceEntry | None
+    quantity: Quantity | None
+    killed: int | None
+    injured: int | None
+    when: DateMention | None
+    deadline: datetime | None
+    status: str
+    source: str | None
+    evidence: list[str]
+    confidence: float
+    sentence: int
+    agent_known: bool = True
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class SentenceView:
+    sentence: Sentence
+    low: str
+    actors: list[ActorMention]
+    places: list[PlaceMention]
+
+
+def read_article(
+    sentences: list[Sentence],
+    registry: Registry,
+    published: date | None,
+    outlet: str | None,
+) -> list[Draft]:
+    views = []
+    state_counts: Counter[str] = Counter()
+    for s in sentences:
+        low = lowered(s.text)
+        actors = find_actor_mentions(s.text, low, registry)
+        places = find_places(s.text, low, registry)
+        views.append(SentenceView(s, low, actors, places))
+        state_counts.update(m.code for m in actors if registry.is_state(m.code) and not m.sponsor)
+    top_states = [code for code, _ in state_counts.most_common(2)]
+    reference_year = published.year if published else None
+    drafts: list[Draft] = []
+    for view in views:
+        drafts.extend(
+            _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
+        )
+    return merge_drafts(drafts, registry)
+
+
+def _read_sentence(
+    view: SentenceView,
+    registry: Registry,
+    published: date | None,
+    outlet: str | None,
+    top_states: list[str],
+    reference_year: int | None,
+    earlier: list[Draft],
+) -> list[Draft]:
+    s = view.sentence
+    text = s.text
+    if s.headline and text.rstrip().endswith("?"):
+        return []
+    triggers = find_triggers(text)
+    levels = _force_levels(view, registry, published, outlet)
+    if not triggers:
+        return levels
+    dates = find_dates(text, published)
+    quantities = find_quantities(text)
+    casualties = find_casualties(text)
+    denial_at = denial_position(text)
+    out: list[Draft] = list(levels)
+    specific = {
+        code: not registry.is_umbrella(code) and not registry.is_state(code)
+        for code in registry.actors
+    }
+    for trig in triggers:
+        if skip_reason(text, trig, reference_year):
+            continue
+        if trig.type == "deploy" and levels:
+            continue  # "2,500 troops are deployed in Iraq" is a force level, read above
+        roles = assign_roles(text, trig, view.actors)
+        agent, patient, rule = roles.agent, roles.patient, roles.agent_rule
+        actor_code = agent.code if agent else None
+        target_code: str | None = None
+        two_sides = agent is None and trig.type == "agree" and len(top_states) == 2
+        if two_sides and TWO_SIDES.search(text[: trig.start]):
+            actor_code, target_code, rule = top_states[0], top_states[1], "two_sides"
+        patient = prefer_named(
+            patient, view.actors, registry.is_umbrella(patient.code if patient else None), specific
+        )
+        place = _pick_place(view, trig, agent, patient)
+        status = status_of(text, trig, denial_at)
+        when = nearest_date(dates, trig.start)
+        draft_quantity = None
+        if trig.type in ("deploy", "withdraw"):
+            draft_quantity = _nearest_quantity(quantities, trig)
+        killed = injured = None
+        if trig.type in ("attack", "capture"):
+            killed, injured = casualties.killed, casualties.injured
+        if target_code is None:
+            target_code = _target(trig, actor_code, patient, place, registry)
+        if actor_code is None:
+            _fill_latest(
+                earlier + out, trig.type, place, draft_quantity, killed, injured, when, text
+            )
+            continue
+        if target_code == actor_code:
+            target_code = None
+        if trig.type == "attack" and target_code is None and RETALIATION.search(trig.text):
+            target_code = _previous_attacker(earlier + out, actor_code)
+        confidence = AGENT_CONFIDENCE.get(rule, 0.6)
+        if s.headline:
+            confidence -= 0.15
+        if agent is not None and not agent.known:
+            confidence -= 0.1
+        if target_code:
+            confidence += 0.05
+        if status in ("reported", "planned", "claimed"):
+            confidence -= 0.05
+        out.append(
+            Draft(
+                type=trig.type,
+                actor=actor_code,
+                target=target_code,
+                place=place,
+                quantity=draft_quantity,
+                killed=killed,
+                injured=injured,
+                when=when,
+                deadline=deadline_after(text, published) if trig.type == "ultimatum" else None,
+                status=status,
+                source=_source(
+                    text,
+                    trig,
+                    roles.speaker or (agent if trig.type in SPEECH_TYPES else None),
+                    outlet,
+                ),
+                evidence=[text],
+                confidence=round(max(0.05, min(0.99, confidence)), 2),
+                sentence=s.index,
+                agent_known=agent.known if agent is not None else True,
+            )
+        )
+    return out
+
+
+def _target(
+    trig: Trigger,
+    actor: str | None,
+    patient: ActorMention | None,
+    place: PlaceEntry | None,
+    registry: Registry,
+) -> str | None:
+    place_country = place.country if place and place.country != actor else None
+    if trig.type in ("deploy", "withdraw", "force_level"):
+        return place_country
+    if patient is not None:
+        return patient.code
+    if trig.type in ("attack", "capture"):
+        return place_country
+    return None
+
+
+def _previous_attacker(drafts: list[Draft], actor: str) -> str | None:
+    for d in reversed(drafts):
+        if d.type == "attack" and d.actor and d.actor != actor:
+            return d.actor
+    return None
+
+
+def _nearest_quantity(quantities: list[Quantity], trig: Trigger) -> Quantity | None:
+    if not quantities:
+        return None
+    return min(quantities, key=lambda q: abs(q.start - trig.start))
+
+
+PREFERRED_PREPOSITION = {
+    "deploy": ("to", "into", "in", "at"),
+    "withdraw": ("from", "out of"),
+    "force_level": ("in", "at"),
+}
+
+
+def _pick_place(
+    view: SentenceView, trig: Trigger, agent: ActorMention | None, patient: ActorMention | None
+) -> PlaceEntry | None:
+    text = view.sentence.text
+    actor_spans = [(m.start, m.end) for m in (agent, patient) if m is not None and not m.locative]
+    best: tuple[float, PlaceEntry] | None = None
+    preferred = PREFERRED_PREPOSITION.get(trig.type, ("in", "at", "on", "near", "to", "into"))
+    for p in view.places:
+        if any(p.start < e and s < p.end for s, e in actor_spans):
+            continue
+        before = text[max(0, p.start - 40) : p.start].lower()
+        score = PRECISION_RANK.get(p.place.precision, 0) * 10.0
+        if re.search(rf"\b(?:{'|'.join(preferred)})\s+(?:the\s+)?(?:\w+ern\s+)?$", before):
+            score += 6
+        distance = abs(p.start - trig.end) if p.start >= trig.end else abs(trig.start - p.end)
+        score -= distance / 40
+        if p.start >= trig.end:
+            score += 1
+        if best is None or score > best[0]:
+            best = (score, p.place)
+    return best[1] if best else None
+
+
+def _force_levels(
+    view: SentenceView, registry: Registry, published: date | None, outlet: str | None
+) -> list[Draft]:
+    """ "Around 2,500 US troops are currently in Iraq, and 900 in Syria." """
+    text = view.sentence.text
+    out: list[Draft] = []
+    quantities = [q for q in find_quantities(text) if q.unit == "troops" and q.value]
+    for q in quantities:
+        for p in view.places:
+            if p.start < q.end or not FORCE_LEVEL.match(text[q.end : p.start]):
+                continue
+            owner = [m for m in view.actors if q.start <= m.start < q.end and not m.sponsor]
+            if not owner:
+                before = [
+                    m for m in view.actors if m.end <= q.start and not m.sponsor and not m.locative
+                ]
+                owner = before[-1:] if before else []
+            if not owner:
+                break
+            actor = owner[0].code
+            out.append(_level(actor, p, q.value, view, registry))
+            # the elided ones that follow: ", and 900 in Syria"
+            for p2 in view.places:
+                if p2.start <= p.end:
+                    continue
+                m = ELIDED_LEVEL.search(text[p.end : p2.start])
+                if m and m.end() == p2.start - p.end:
+                    value = int(m.group("num").replace(",", ""))
+                    out.append(_level(actor, p2, value, view, registry))
+            break
+    return out
+
+
+def _level(
+    actor: str, p: PlaceMention, value: int | None, view: SentenceView, registry: Registry
+) -> Draft:
+    return Draft(
+        type="force_level",
+        actor=actor,
+        target=p.place.country if p.place.country != actor else None,
+        place=p.place,
+        quantity=Quantity(0, 0, value, "troops"),
+        killed=None,
+        injured=None,
+        when=None,
+        deadline=None,
+        status="asserted",
+        source=None,
+        evidence=[view.sentence.text],
+        confidence=0.75,
+        sentence=view.sentence.index,
+    )
+
+
+def _source(
+    text: str, trig: Trigger, speaker: ActorMention | None, outlet: str | None
+) -> str | None:
+    m = ACCORDING.search(text)
+    if m:
+        return m.group(1).strip()
+    m = OUTLETS.search(text)
+    if m:
+        return m.group(1)
+    if speaker is not None:
+        return speaker.text
+    return outlet
+
+
+def _more_specific(a: PlaceEntry | None, b: PlaceEntry | None) -> PlaceEntry | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if PRECISION_RANK.get(b.precision, 0) > PRECISION_RANK.get(a.precision, 0) else a
+
+
+def _fill_latest(
+    drafts: list[Draft],
+    type_: str,
+    place: PlaceEntry | None,
+    quantity: Quantity | None,
+    killed: int | None,
+    injured: int | None,
+    when: DateMention | None,
+    text: str,
+) -> None:
+    """An actorless mention adds its details to the latest compatible event of its type."""
+    if type_ not in PHYSICAL_TYPES:
+        return
+    candidates = [d for d in drafts if d.type == type_]
+    if quantity is not None and quantity.value is not None:
+        same = [d for d in candidates if d.quantity and d.quantity.value == quantity.value]
+        candidates = same or [
+            d for d in candidates if d.quantity is None or d.quantity.value is None
+        ]
+    if not candidates:
+        return
+    d = candidates[-1]
+    d.place = _more_specific(d.place, place) if _places_agree(d.place, place) else d.place
+    if d.quantity is None or d.quantity.value is None:
+        d.quantity = quantity or d.quantity
+    d.killed = d.killed if d.killed is not None else killed
+    d.injured = d.injured if d.injured is not None else injured
+    d.when = d.when or when
+    if len(d.evidence) < 3 and text not in d.evidence:
+        d.evidence.append(text)
+
+
+def _places_agree(a: PlaceEntry | None, b: PlaceEntry | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.name == b.name:
+        return True
+    if a.country is None or b.country is None:
+        return False
+    return a.country == b.country
+
+
+def _compatible(a: Draft, b: Draft, registry: Registry) -> bool:
+    if a.type != b.type or a.actor != b.actor:
+        return False
+    umbrella = registry.is_umbrella(a.target) or registry.is_umbrella(b.target)
+    if a.target and b.target and a.target != b.target and not umbrella:
+        return False
+    if not _places_agree(a.place, b.place):
+        return False
+    qa = a.quantity.value if a.quantity else None
+    qb = b.quantity.value if b.quantity else None
+    if qa and qb and qa != qb:
+        return False
+    both_days = a.when and b.when and a.when.precision == b.when.precision == "day"
+    if both_days and a.when and b.when and a.when.value != b.when.value:
+        return False
+    return not (a.type == "force_level" and (a.place != b.place))
+
+
+def merge_drafts(drafts: list[Draft], registry: Registry) -> list[Draft]:
+    """One event per happening: fold compatible mentions into the first one."""
+    merged: list[Draft] = []
+    for d in drafts:
+        home = next((m for m in merged if _compatible(m, d, registry)), None)
+        if home is None:
+            merged.append(replace(d, evidence=list(d.evidence)))
+            continue
+        if home.target is None or registry.is_umbrella(home.target):
+            if d.target and not registry.is_umbrella(d.target):
+                home.target = d.target
+            home.target = home.target or d.target
+        home.place = _more_specific(home.place, d.place)
+        if home.quantity is None or home.quantity.value is None:
+            home.quantity = d.quantity or home.quantity
+        home.killed = home.killed if home.killed is not None else d.killed
+        home.injured = home.injured if home.injured is not None else d.injured
+        if home.when is None or (
+            d.when and d.when.precision == "day" and home.when.precision != "day"
+        ):
+            home.when = d.when or home.when
+        home.deadline = home.deadline or d.deadline
+        if STATUS_PRIORITY[d.status] < STATUS_PRIORITY[home.status]:
+            home.status = d.status
+        home.source = home.source or d.source
+        home.confidence = round(min(0.99, max(home.confidence, d.confidence) + 0.03), 2)
+        for e in d.evidence:
+            if len(home.evidence) < 3 and e not in home.evidence:
+                home.evidence.append(e)
+    return merged

@@ -1,0 +1,91 @@
+"""Casualties stated for an event: "killing 25 fighters", "killed two US service members
+and one British soldier" (3), "an officer and four soldiers were killed" (5), "at least 34
+injured"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.classify.numbers import NUMBER_WORD, to_int
+
+KILL = (
+    r"kill(?:ing|ed|s)?|left\s+(?:\w+\s+)?dead|dead|died|slain|slaying|"
+    r"claim(?:ed|ing)\s+the\s+lives\s+of"
+)
+HURT = r"injur(?:ing|ed|ies|es)|wound(?:ing|ed|s)?|hurt"
+HEDGE = re.compile(
+    r"^\s*(?:at\s+least|some|about|around|more\s+than|nearly|up\s+to|as\s+many\s+as|"
+    r"roughly|an\s+estimated|over)\s+",
+    re.IGNORECASE,
+)
+LEADING_NUMBER = re.compile(rf"^\s*(?P<num>{NUMBER_WORD})\b(?P<rest>.*)$", re.IGNORECASE | re.S)
+STOP = re.compile(
+    r"[,;:.()\[\]\u2014\u2013]|\b(?:including|in|on|at|near|during|when|while|after|before|as|"
+    r"who|which|that|from|with|among|inside|outside)\b",
+    re.IGNORECASE,
+)
+PASSIVE = re.compile(
+    rf"(?P<subject>[^,;:.]*?)\s+(?:were|was|have\s+been|had\s+been|are|being)\s+"
+    rf"(?:reportedly\s+|also\s+)?(?P<verb>{KILL}|{HURT})\b",
+    re.IGNORECASE,
+)
+ACTIVE = re.compile(rf"\b(?P<verb>{KILL}|{HURT})\s+(?P<object>[^;.]*)", re.IGNORECASE)
+BARE_COUNT = re.compile(
+    rf"\b(?P<num>{NUMBER_WORD})\s+(?:(?:other|others|more|people|civilians|soldiers|"
+    rf"members|fighters|militants|troops|personnel)\s+)?(?P<verb>dead|killed|injured|wounded)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Casualties:
+    killed: int | None = None
+    injured: int | None = None
+
+
+def count_list(phrase: str) -> int | None:
+    """Sum of a coordinated count: "two US service members and one British soldier" -> 3."""
+    total = 0
+    found = False
+    for part in re.split(r"\s*,\s*|\s+and\s+", phrase):
+        part = HEDGE.sub("", part)
+        m = LEADING_NUMBER.match(part)
+        if not m:
+            break
+        value = to_int(m.group("num"))
+        if value is None:
+            return None if not found else total
+        if m.group("num").lower() in ("a", "an") and not m.group("rest").strip():
+            break
+        total += value
+        found = True
+    return total if found else None
+
+
+def _kind(verb: str) -> str:
+    return "injured" if re.match(HURT, verb, re.IGNORECASE) else "killed"
+
+
+def find_casualties(sentence: str) -> Casualties:
+    found: dict[str, int] = {}
+    for m in PASSIVE.finditer(sentence):
+        subject = m.group("subject")
+        # the counted phrase ends the subject: "An officer and four soldiers were killed"
+        subject = re.split(r"[,;:]|\b(?:that|after|when|while)\b", subject)[-1]
+        value = count_list(subject)
+        if value is not None:
+            found.setdefault(_kind(m.group("verb")), value)
+    for m in ACTIVE.finditer(sentence):
+        before = sentence[max(0, m.start() - 20) : m.start()].lower()
+        if re.search(r"\b(?:were|was|been|are|being)\s+(?:\w+\s+)?$", before):
+            continue
+        phrase = STOP.split(HEDGE.sub("", m.group("object")), maxsplit=1)[0]
+        value = count_list(phrase)
+        if value is not None:
+            found.setdefault(_kind(m.group("verb")), value)
+    for m in BARE_COUNT.finditer(sentence):
+        value = to_int(m.group("num"))
+        if value is not None:
+            found.setdefault(_kind(m.group("verb")), value)
+    return Casualties(found.get("killed"), found.get("injured"))

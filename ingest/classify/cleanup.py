@@ -1,0 +1,122 @@
+"""Text cleanup: HTML bodies to text, a size cap, and a check that the text is English.
+
+The classifier reads English news; other languages yield no events and a warning rather
+than nonsense.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import trafilatura
+
+MAX_CHARS = 60_000  # a long feature is ~20k characters; beyond this is a scrape gone wrong
+HTML_HINT = re.compile(r"<\s*(?:html|body|p|div|br|span|a|article|h[1-6]|li|table)\b[^>]*>", re.I)
+TAG = re.compile(r"<[^>]+>")
+SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+ENGLISH_STOPWORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "was",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+        "it",
+        "his",
+        "has",
+        "have",
+        "are",
+        "were",
+        "be",
+        "said",
+        "an",
+        "its",
+        "this",
+        "which",
+        "after",
+        "their",
+        "who",
+        "not",
+        "but",
+        "they",
+        "had",
+        "will",
+        "been",
+        "would",
+        "he",
+        "she",
+    ]
+)
+
+
+@dataclass
+class CleanText:
+    title: str
+    body: str
+    warnings: list[str] = field(default_factory=list)
+    usable: bool = True
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(HTML_HINT.search(text[:5000]))
+
+
+def html_to_text(markup: str) -> str:
+    extracted = None
+    try:
+        extracted = trafilatura.extract(markup, include_comments=False, include_tables=False)
+    except Exception:  # trafilatura raises assorted parser errors on broken markup
+        extracted = None
+    if not extracted:
+        extracted = html.unescape(TAG.sub("\n", SCRIPT.sub(" ", markup)))
+    return re.sub(r"\n\s*\n+", "\n\n", extracted).strip()
+
+
+def english_ratio(text: str) -> tuple[int, float]:
+    """(number of words, share of them that are common English function words)."""
+    words = WORD.findall(text[:20_000].lower())
+    if not words:
+        return 0, 0.0
+    return len(words), sum(w in ENGLISH_STOPWORDS for w in words) / len(words)
+
+
+def clean(title: str, body: str, language: str | None = None) -> CleanText:
+    warnings: list[str] = []
+    title = (title or "").strip()
+    body = body or ""
+    if looks_like_html(body):
+        body = html_to_text(body)
+        warnings.append("body was HTML: converted to text")
+    if looks_like_html(title):
+        title = html.unescape(TAG.sub(" ", title)).strip()
+    if len(body) > MAX_CHARS:
+        warnings.append(f"body of {len(body)} characters cut to {MAX_CHARS}")
+        body = body[:MAX_CHARS]
+    title = title[:1000]
+    text = f"{title}\n{body}"
+    if not text.strip():
+        return CleanText(title, body, [*warnings, "empty article: nothing to read"], False)
+    if language and not language.lower().startswith("en"):
+        return CleanText(title, body, [*warnings, f"language {language!r} is not English"], False)
+    words, ratio = english_ratio(text)
+    if words >= 8 and ratio < 0.08:
+        return CleanText(
+            title, body, [*warnings, "text does not read as English: no events read"], False
+        )
+    if words < 3:
+        return CleanText(title, body, [*warnings, "too little text to read"], False)
+    return CleanText(title, body, warnings)

@@ -1,0 +1,114 @@
+"""Factuality of one trigger in its sentence, and the cues that make it no event at all.
+
+- denied: inside what a denial denies ("denied reports of a deployment");
+- claimed: a party claims it ("claimed responsibility for", "was claimed by");
+- reported: attributed to a report ("CBS reported", "according to", "reportedly");
+- planned: announced, future, conditional ("would be sent", "will deploy", "plans to");
+- asserted: stated as fact.
+Skipped: negated ("did not attack"), speculative ("could target"), background history
+("in 2014", "during the Obama era") and purpose clauses ("to retake Mosul").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.classify.triggers import PHYSICAL_TYPES, Trigger
+
+DENIAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying)|refut(?:e|ed|es)|reject(?:ed|s)?|dismiss(?:ed|es)?)\s+"
+    r"(?:\w+\s+){0,2}?(?:reports?|claims?|allegations?|accusations?|rumou?rs?|that)\b",
+    re.IGNORECASE,
+)
+CLAIM = re.compile(
+    r"\bclaim(?:ed|s|ing)?\s+(?:\w+\s+)?responsibility|\bclaimed\s+by\b|\bclaimed\s+(?:the\s+)?"
+    r"(?:attack|strike)|\bclaim(?:ed|s)\s+(?:to\s+have|it\s+had|that\s+it)",
+    re.IGNORECASE,
+)
+REPORT = re.compile(
+    r"\b(?:reported|reports|reportedly|according\s+to|was\s+quoted|were\s+quoted|cited|"
+    r"presumed|alleged(?:ly)?|purported(?:ly)?|sources\s+said|said\s+to\s+have)\b",
+    re.IGNORECASE,
+)
+PLANNED_BEFORE = re.compile(
+    r"\b(?:will|would|shall|plans?\s+to|planning\s+to|planned\s+to|set\s+to|due\s+to|"
+    r"about\s+to|intends?\s+to|going\s+to|decided\s+to|agreed\s+to|preparing\s+to|"
+    r"to\s+be|ready\s+to|are\s+being|is\s+being|'ll)\b(?:\s+[\w-]+){0,4}?\s*$",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(
+    r"\b(?:not|n't|never|no\s+longer|neither|nor|without)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+SPECULATION = re.compile(
+    r"\b(?:could|might|may|possibility|possibly|potential(?:ly)?|likely|unlikely|"
+    r"expected\s+to|if|unless|whether|would\s+have|hypothetical|risk\s+of|fears?\s+of|"
+    r"threat\s+of|prospect\s+of|aims?\s+to|meant\s+to|seeks?\s+to|capable\s+of)\b",
+    re.IGNORECASE,
+)
+BACKGROUND = re.compile(
+    r"\b(?:era|historically|in\s+the\s+past|years\s+ago|decades?\s+ago|for\s+decades|"
+    r"often|usually|typically|traditionally)\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"\b(19\d{2}|20\d{2})s?\b")
+INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+PREPOSITION_GERUND = re.compile(
+    r"\b(?:in|of|for|about|by|on|at|from|against|without|while|despite)\s+$", re.IGNORECASE
+)
+
+
+def clause_before(sentence: str, trigger: Trigger, limit: int = 80) -> str:
+    """The text before the trigger back to the previous clause break (at most `limit`)."""
+    chunk = sentence[max(0, trigger.start - limit) : trigger.start]
+    cut = max(chunk.rfind(";"), chunk.rfind(","), chunk.rfind("\u2014"), chunk.rfind(":"))
+    return chunk[cut + 1 :] if cut >= 0 else chunk
+
+
+def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> str | None:
+    """Why this trigger is not an event of its own, or None when it is one."""
+    before = sentence[max(0, trigger.start - 60) : trigger.start]
+    clause = clause_before(sentence, trigger)
+    if not trigger.rule.negation_ok and trigger.type != "deny" and NEGATION.search(before):
+        return "negated"
+    if SPECULATION.search(clause):
+        return "speculative"
+    if BACKGROUND.search(sentence):
+        return "background"
+    if reference_year is not None:
+        for m in YEAR.finditer(sentence):
+            year = int(m.group(1))
+            if year < reference_year - 1 and abs(m.start() - trigger.start) < 90:
+                return "background"
+    if (
+        trigger.type in PHYSICAL_TYPES
+        and INFINITIVE.search(before[-12:])
+        and not PLANNED_BEFORE.search(sentence[max(0, trigger.start - 40) : trigger.start])
+    ):
+        return "purpose clause"
+    if trigger.text.lower().endswith("ing") and PREPOSITION_GERUND.search(before[-12:]):
+        return "gerund"
+    return None
+
+
+def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
+    if denial_at is not None and trigger.type != "deny" and denial_at < trigger.start:
+        return "denied"
+    window = sentence[max(0, trigger.start - 80) : min(len(sentence), trigger.end + 80)]
+    if CLAIM.search(window):
+        return "claimed"
+    if trigger.type in PHYSICAL_TYPES:
+        reported = bool(REPORT.search(sentence))
+        planned = bool(PLANNED_BEFORE.search(sentence[max(0, trigger.start - 50) : trigger.start]))
+        if reported:
+            return "reported"
+        if planned:
+            return "planned"
+    elif REPORT.search(window):
+        return "reported"
+    return "asserted"
+
+
+def denial_position(sentence: str) -> int | None:
+    m = DENIAL.search(sentence)
+    return m.start() if m else None

@@ -1,0 +1,151 @@
+"""The registry of actors and the gazetteer as the classifier sees them: plain data plus
+the Aho-Corasick automata built from their aliases.
+
+Building the automata costs milliseconds, so a `Registry` is built once per registry
+version (see ingest.registry) and shared by every article, never rebuilt per article.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    code: str
+    name: str
+    kind: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    name: str
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+    precision: str
+    aliases: tuple[str, ...] = ()
+    region: str = ""
+
+
+# More specific places win when a sentence names several.
+PRECISION_RANK = {"site": 3, "city": 2, "region": 1, "country": 0}
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    """One alias of one entry, as stored in the automaton."""
+
+    key: str  # the entry's code (actor) or canonical name (place)
+    alias: str
+    case_sensitive: bool  # acronyms: "US", "IS" must be written in capitals
+    capitalised: bool  # proper names: "Hit" the town must not match "hit" the verb
+
+
+def _alias_hit(key: str, alias: str) -> AliasHit:
+    letters = [c for c in alias if c.isalpha()]
+    acronym = bool(letters) and alias.upper() == alias and len(letters) <= 5
+    return AliasHit(key, alias, acronym, alias[:1].isupper())
+
+
+def _automaton(pairs: list[tuple[str, str]]) -> ahocorasick.Automaton:
+    table: dict[str, list[AliasHit]] = {}
+    for key, alias in pairs:
+        alias = alias.strip()
+        if not alias:
+            continue
+        table.setdefault(alias.lower(), []).append(_alias_hit(key, alias))
+    automaton = ahocorasick.Automaton()
+    for lowered, hits in table.items():
+        automaton.add_word(lowered, (len(lowered), tuple(hits)))
+    automaton.make_automaton()
+    return automaton
+
+
+@dataclass
+class Registry:
+    """Actors by code and places by canonical name, with their matchers."""
+
+    actors: dict[str, ActorEntry]
+    places: dict[str, PlaceEntry]
+    version: str = "fixtures"
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def actor_automaton(self) -> ahocorasick.Automaton:
+        pairs = []
+        for actor in self.actors.values():
+            pairs.append((actor.code, actor.name))
+            pairs.extend((actor.code, alias) for alias in actor.aliases)
+        return _automaton(pairs)
+
+    @cached_property
+    def place_automaton(self) -> ahocorasick.Automaton:
+        pairs = []
+        for place in self.places.values():
+            pairs.append((place.name, place.name))
+            pairs.extend((place.name, alias) for alias in place.aliases)
+        return _automaton(pairs)
+
+    def is_state(self, code: str | None) -> bool:
+        return code is not None and code in self.actors and self.actors[code].kind == "state"
+
+    def is_umbrella(self, code: str | None) -> bool:
+        return code is not None and code in self.actors and "umbrella" in self.actors[code].kind
+
+    @classmethod
+    def from_data(
+        cls, actors: list[dict[str, Any]], places: list[dict[str, Any]], version: str
+    ) -> Registry:
+        actor_entries = {
+            a["code"]: ActorEntry(
+                code=a["code"],
+                name=a["name"],
+                kind=a.get("kind") or "other",
+                parent=a.get("parent"),
+                aliases=tuple(a.get("aliases") or ()),
+            )
+            for a in actors
+            if a.get("active", True)
+        }
+        place_entries = {
+            p["name"]: PlaceEntry(
+                name=p["name"],
+                country=p.get("country") or None,
+                latitude=p.get("latitude"),
+                longitude=p.get("longitude"),
+                precision=p.get("precision") or "city",
+                aliases=tuple(p.get("aliases") or ()),
+                region=p.get("region") or "",
+            )
+            for p in places
+        }
+        return cls(actor_entries, place_entries, version)
+
+
+def fixture_data() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    actors = json.loads((FIXTURES / "actors.json").read_text(encoding="utf-8"))
+    places = json.loads((FIXTURES / "places.json").read_text(encoding="utf-8"))
+    return actors, places
+
+
+_FIXTURE_REGISTRY: Registry | None = None
+
+
+def fixture_registry() -> Registry:
+    """The shipped registry, straight from the JSON fixtures (no database needed)."""
+    global _FIXTURE_REGISTRY
+    if _FIXTURE_REGISTRY is None:
+        actors, places = fixture_data()
+        _FIXTURE_REGISTRY = Registry.from_data(actors, places, "fixtures")
+    return _FIXTURE_REGISTRY

@@ -1,0 +1,216 @@
+"""Who acts and who is acted upon, for one trigger in one sentence.
+
+Rules, in order, for the agent:
+1. a "by" phrase right after the trigger ("was struck by X", "attack by ISIS militants");
+2. an actor after the trigger when the trigger says so ("fell to ISIS");
+3. a modifier right before it ("US drone strike", "Turkish troops invaded");
+4. for verbs (and nouns after a light verb: "carried out strikes"), the nearest actor
+   before it in its clause; for speech acts inside a quotation, the quoted speaker;
+5. a "from" phrase ("a rebuke from the Iraqi government", "fire from ISIS territory").
+The patient is the first actor after the trigger that is not the agent (the object of a
+passive is its subject); an umbrella term followed by a named group yields the group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.classify.actors import ActorMention
+from ingest.classify.triggers import SPEECH_TYPES, Trigger
+
+LIGHT_VERB = re.compile(
+    r"\b(?:carried\s+out|carries\s+out|carry\s+out|conducted|conducts|conduct|launched|"
+    r"launches|launch|staged|mounted|executed|waged|waging|claimed\s+(?:\w+\s+)?responsibility"
+    r"\s+for|was\s+behind|were\s+behind|responsible\s+for|issued|made|ordered|began|started)"
+    r"\s+(?:[\w'\u2019-]+\s+){0,5}$",
+    re.IGNORECASE,
+)
+REPORTING = re.compile(
+    r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
+    r"claimed|according\s+to\s+[\w ]{1,30}?)\s+(?:that\s+|on\s+\w+\s+that\s+)?",
+    re.IGNORECASE,
+)
+PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+|[\"\u201c\u201d]\w+[\"\u201c\u201d]\s+)?$",
+    re.IGNORECASE,
+)
+MODIFIER_GAP = re.compile(r"^(?:['\u2019]s)?\s*(?:\([\w-]+\)\s*)?(?:[\w-]+\s+){0,2}$")
+VERBISH = re.compile(
+    r"\b(?:\w+ed|\w+ing|is|are|was|were|has|have|had|that|which|who|and|or|but|in|on|at|of|"
+    r"to|for|with|from)\b",
+    re.IGNORECASE,
+)
+QUOTE_SPANS = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}[\"\u201d]")
+
+
+@dataclass(frozen=True)
+class Roles:
+    agent: ActorMention | None
+    patient: ActorMention | None
+    agent_rule: str  # which rule found the agent: by, after, modifier, subject, speaker, from
+    speaker: ActorMention | None = None
+
+
+def _usable(m: ActorMention) -> bool:
+    return not m.sponsor and not m.locative
+
+
+def _by_agent(
+    sentence: str, trigger: Trigger, mentions: list[ActorMention]
+) -> tuple[ActorMention | None, int]:
+    tail = sentence[trigger.end : trigger.end + 60]
+    m = re.match(r"^((?:\s+[\w'\u2019.,-]+){0,5}?)\s+by\s+", tail)
+    if not m:
+        return None, -1
+    between = m.group(1)
+    if re.search(r"\b(?:\w+ed|\w+ing|that|which|who|used|when|and)\b", between, re.I):
+        return None, -1
+    by_at = trigger.end + m.end()
+    for mention in mentions:
+        if mention.start >= by_at and mention.start - by_at <= 60 and _usable(mention):
+            return mention, by_at
+    return None, -1
+
+
+def _quote_speaker(
+    sentence: str, trigger: Trigger, mentions: list[ActorMention]
+) -> ActorMention | None:
+    for q in QUOTE_SPANS.finditer(sentence):
+        if q.start() <= trigger.start < q.end():
+            after = [m for m in mentions if m.start >= q.end() and _usable(m)]
+            if after:
+                return after[0]
+            before = [m for m in mentions if m.end <= q.start() and _usable(m)]
+            return before[-1] if before else None
+    return None
+
+
+def _inside_quote(sentence: str, pos: int) -> tuple[int, int] | None:
+    for q in QUOTE_SPANS.finditer(sentence):
+        if q.start() <= pos < q.end():
+            return q.start(), q.end()
+    return None
+
+
+def _clause_start(sentence: str, trigger: Trigger, speech: bool) -> int:
+    if speech:
+        cut = sentence.rfind(";", 0, trigger.start)
+        return cut + 1 if cut >= 0 else 0
+    start = 0
+    for m in REPORTING.finditer(sentence, 0, trigger.start):
+        start = m.end()
+    cut = sentence.rfind(";", 0, trigger.start)
+    return max(start, cut + 1)
+
+
+def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) -> Roles:
+    speech = trigger.type in SPEECH_TYPES
+    agent: ActorMention | None = None
+    rule = ""
+    between_patient: ActorMention | None = None
+
+    by_agent, by_at = _by_agent(sentence, trigger, mentions)
+    if by_agent is not None:
+        agent, rule = by_agent, "by"
+        inner = [m for m in mentions if trigger.end <= m.start < by_at and _usable(m)]
+        between_patient = inner[0] if inner else None
+
+    if agent is None and trigger.rule.agent_after:
+        after = [m for m in mentions if m.start >= trigger.end and _usable(m)]
+        if after and after[0].start - trigger.end < 30:
+            agent, rule = after[0], "after"
+
+    if agent is None:
+        for m in reversed(mentions):
+            if m.end > trigger.start or not _usable(m):
+                continue
+            gap = sentence[m.end : trigger.start]
+            if MODIFIER_GAP.match(gap) and not VERBISH.search(gap):
+                agent, rule = m, "modifier"
+            break
+
+    if agent is None and trigger.rule.noun:
+        # "a deployment of more US troops", "the shelling of Kilis by ..." (forces only)
+        for m in mentions:
+            if not (trigger.end < m.start <= trigger.end + 30) or not (m.force and _usable(m)):
+                continue
+            if re.match(r"^\s+of\s+(?:[\w-]+\s+){0,2}$", sentence[trigger.end : m.start]):
+                agent, rule = m, "of"
+                break
+
+    quote = _inside_quote(sentence, trigger.start)
+    speaker = _quote_speaker(sentence, trigger, mentions) if quote else None
+    if agent is None and speech and speaker is not None:
+        agent, rule = speaker, "speaker"
+
+    passive = bool(PASSIVE_BEFORE.search(sentence[max(0, trigger.start - 25) : trigger.start]))
+    light = LIGHT_VERB.search(sentence[max(0, trigger.start - 70) : trigger.start])
+    verbal = not trigger.rule.noun or (
+        light is not None and not light.group(0).split()[0].lower().endswith("ing")
+    )
+    if agent is None and verbal and not passive and not trigger.rule.agent_after:
+        start = _clause_start(sentence, trigger, speech)
+        if quote and not speech:
+            start = max(start, quote[0])
+        candidates = [
+            m for m in mentions if start <= m.start and m.end <= trigger.start and _usable(m)
+        ]
+        # the subject, not an object of a preposition, unless it names forces on stage
+        subjects = [m for m in candidates if not m.after_of or m.force]
+        pool = subjects or []
+        if pool:
+            agent, rule = pool[-1], "subject"
+
+    if agent is None and trigger.type in ("attack", "condemn", "threaten"):
+        tail_end = sentence.find(",", trigger.end)
+        tail_end = len(sentence) if tail_end < 0 else tail_end
+        m_from = re.search(r"\bfrom\s+(?:the\s+)?", sentence[trigger.end : tail_end])
+        if m_from:
+            at = trigger.end + m_from.end()
+            for m in mentions:
+                if m.start >= at and m.start - at < 20 and _usable(m):
+                    agent, rule = m, "from"
+                    break
+
+    patient = between_patient
+    agent_code = agent.code if agent else None
+    if patient is None and trigger.rule.subject_is_patient:
+        before = [
+            m for m in mentions if m.end <= trigger.start and _usable(m) and m.code != agent_code
+        ]
+        patient = before[-1] if before else None
+    if patient is None:
+        end = sentence.find(";", trigger.end)
+        end = len(sentence) if end < 0 else end
+        after = [
+            m
+            for m in mentions
+            if trigger.end <= m.start < end
+            and _usable(m)
+            and m.code != agent_code
+            and (agent is None or m.start != agent.start)
+        ]
+        if after:
+            patient = after[0]
+    if patient is None and (rule == "by" or passive):
+        before = [
+            m for m in mentions if m.end <= trigger.start and _usable(m) and m.code != agent_code
+        ]
+        patient = before[-1] if before else None
+    return Roles(agent, patient, rule, speaker)
+
+
+def prefer_named(
+    patient: ActorMention | None,
+    mentions: list[ActorMention],
+    is_umbrella: bool,
+    is_specific: dict[str, bool],
+) -> ActorMention | None:
+    """ "two Iran-backed militia groups, Kataib Hezbollah and ..." -> Kataib Hezbollah."""
+    if patient is None or not is_umbrella:
+        return patient
+    for m in mentions:
+        if patient.end <= m.start <= patient.end + 40 and is_specific.get(m.code, False):
+            return m
+    return patient

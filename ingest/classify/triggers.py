@@ -1,0 +1,157 @@
+"""Event triggers per type: the words of conflict news that say something happened.
+
+Each trigger knows whether it is a speech act (condemn, threaten, demand, deny, support,
+agree, ultimatum: the speaker is the actor) or a physical one (deploy, withdraw, attack,
+capture), and whether it is a bare noun ("the strike"), which names an actor only through
+a modifier ("US drone strike"), a "by"/"from" phrase or a light verb ("carried out strikes").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SPEECH_TYPES = frozenset({"condemn", "threaten", "demand", "deny", "support", "agree", "ultimatum"})
+PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
+FORCES = (
+    r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|"
+    r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent)"
+)
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    type: str
+    pattern: re.Pattern[str]
+    noun: bool = False  # names an action; needs a modifier, by/from or light verb for its actor
+    agent_after: bool = False  # "fell to ISIS": the actor comes after the trigger
+    negation_ok: bool = False  # the rule itself contains its negation ("will not ... unanswered")
+    subject_is_patient: bool = False  # "the Turkish troops are necessary": speaker supports them
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    start: int
+    end: int
+    text: str
+    rule: TriggerRule
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+
+
+RULES: list[TriggerRule] = [
+    # --- attack
+    TriggerRule("attack", _r(
+        r"struck|attack(?:ed|s|ing)?|bomb(?:ed|s|ing)|shell(?:ed|s|ing)|"
+        r"raid(?:ed|s|ing)?|ambush(?:ed|es|ing)?|invad(?:ed|es|ing)|storm(?:ed|s|ing)|"
+        r"target(?:ed|s|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
+        r"opened\s+fire|fired\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
+        r"tear\s+gas)|oust(?:ed|s|ing)?|drove\s+out|assault(?:ed|s|ing)?|"
+        r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
+        r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled"
+    )),
+    TriggerRule("attack", _r(
+        r"(?:(?:air|drone|missile|rocket|artillery|precision|retaliatory)[- ]?)?strikes?|"
+        r"airstrikes?|air-strikes?|bombings?|shelling|shootdown|invasion|incursion|"
+        r"offensive|counter-?attack|(?:rocket|artillery|mortar)\s+fire|"
+        r"(?:missile|rocket|drone|suicide|ballistic\s+missile)\s+attacks?|operation"
+    ), noun=True),
+    # --- deploy
+    TriggerRule("deploy", _r(
+        r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
+        r"arriv(?:ed|es|ing)\s+in|reinforc(?:ed|es|ing)|"
+        rf"sen(?:t|d|ds|ding)\s+(?:\w+\s+){{0,4}}?{FORCES}|"
+        rf"{FORCES}\s+(?:\w+\s+){{0,6}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
+        rf"(?:moved|rushed|massed|poured)\s+(?:\w+\s+){{0,3}}?{FORCES}"
+    )),
+    TriggerRule("deploy", _r(r"deployments?|entry\s+into|build-?up|troop\s+surge"), noun=True),
+    # --- withdraw
+    TriggerRule("withdraw", _r(
+        r"withdr(?:aw|ew|awn|aws|awing)|pull(?:ed|s|ing)?\s+(?:\w+\s+){0,3}?(?:out|back)|"
+        r"retreat(?:ed|s|ing)?|evacuat(?:ed|es|ing)|leav(?:e|es|ing)\s+(?:Iraq|Syria|"
+        r"the\s+country)"
+    )),
+    TriggerRule("withdraw", _r(r"withdrawal|pullout|pull-out|drawdown"), noun=True),
+    # --- capture
+    TriggerRule("capture", _r(
+        r"seiz(?:ed|es|ing)|captur(?:ed|es|ing)|took\s+(?:full\s+|complete\s+)?control\s+of|"
+        r"tak(?:e|es|ing)\s+(?:full\s+)?control\s+of|retook|recaptur(?:ed|es|ing)|"
+        r"retak(?:en|es)|overr(?:an|un)|liberat(?:ed|es)|took\s+over|occup(?:ied|ies)|"
+        r"gained\s+control\s+of"
+    )),
+    TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
+    # --- condemn
+    TriggerRule("condemn", _r(
+        r"condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|critici[sz](?:e|ed|es|ing)|"
+        r"accus(?:e|ed|es|ing)|blam(?:e|ed|es|ing)|rebuk(?:e|ed|es)|slamm(?:ed|ing)|slams|"
+        r"blasted|lambast(?:ed|s)|decr(?:ied|ies)|"
+        r"violation\s+(?:of|to)\s+(?:\w+\s+){0,2}sovereignty|"
+        r"violated\s+(?:\w+\s+){0,2}sovereignty|called\s+it\s+(?:a\s+|an\s+)?"
+        r"[\"\u201c]?(?:crime|terror|violation|aggression|state\s+terrorism)"
+    )),
+    TriggerRule("condemn", _r(r"condemnation|criticism|rebuke"), noun=True),
+    # --- threaten
+    TriggerRule("threaten", _r(
+        r"threaten(?:s|ed|ing)?|(?:issued|made)\s+(?:a\s+|an\s+)?(?:\w+\s+)?threat|"
+        r"warn(?:s|ed|ing)?|vow(?:s|ed|ing)?\s+(?:to\s+)?(?:retaliate|respond|revenge|avenge|"
+        r"punish|hit\s+back)|pledg(?:e|ed|es)\s+to\s+(?:retaliate|respond|avenge|punish)|"
+        r"promised\s+(?:revenge|retaliation)"
+    )),
+    TriggerRule("threaten", _r(
+        r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?unanswered|"
+        r"(?:will|would)\s+(?:certainly\s+|surely\s+)?be\s+punished"
+    ), negation_ok=True),
+    # --- demand
+    TriggerRule("demand", _r(
+        r"demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon|for)|urg(?:e|ed|es|ing)|"
+        r"ask(?:s|ed)?\s+(?:\w+\s+){0,3}to\s+(?:leave|withdraw)|"
+        r"end\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,3}presence|"
+        r"end\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}presence|expel(?:led|s)?"
+    )),
+    # --- ultimatum
+    TriggerRule("ultimatum", _r(
+        r"ultimatum|(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
+        r"(?:hours?|days?)\s+to|\d+[- ](?:hour|day)\s+deadline"
+    ), negation_ok=True),
+    # --- deny
+    TriggerRule("deny", _r(
+        r"den(?:y|ied|ies|ying)|refut(?:e|ed|es)|"
+        r"reject(?:ed|s)?\s+(?:the\s+)?(?:reports?|claims?|allegations?|accusations?)|"
+        r"dismiss(?:ed|es)?\s+(?:the\s+)?(?:reports?|claims?|allegations?)"
+    )),
+    TriggerRule("deny", _r(r"denial"), noun=True),
+    # --- support
+    TriggerRule("support", _r(
+        r"supports|supported|backs|backed|endorse[sd]?|welcome[sd]|prais(?:ed|es|ing)|"
+        r"hail(?:ed|s)|(?:expressed|voiced|pledged|offered)\s+(?:\w+\s+)?support\s+for|"
+        r"(?:did|does|do|will|would)\s+(?:not\s+)?support"
+    )),
+    TriggerRule("support", _r(r"(?:are|is|were|was)\s+necessary"), subject_is_patient=True),
+    # --- agree
+    TriggerRule("agree", _r(
+        r"agreed|agree\s+(?:to|on)|reach(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?(?:agreement|deal|"
+        r"accord|understanding|truce|ceasefire)|sign(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?"
+        r"(?:agreement|deal|accord|memorandum)|struck\s+a\s+deal|"
+        r"(?:crafted|drew\s+up|drafted)\s+a\s+road\s*map"
+    )),
+]  # fmt: skip
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    """All triggers, longest first where they overlap ("struck a deal" is not a strike)."""
+    found: list[Trigger] = []
+    for rule in RULES:
+        for m in rule.pattern.finditer(sentence):
+            text = m.group(0)
+            found.append(Trigger(rule.type, m.start(), m.end(), text, rule))
+    found.sort(key=lambda t: (-(t.end - t.start), t.start))
+    chosen: list[Trigger] = []
+    for t in found:
+        if any(t.start < c.end and c.start < t.end for c in chosen):
+            continue
+        chosen.append(t)
+    chosen.sort(key=lambda t: t.start)
+    return chosen
