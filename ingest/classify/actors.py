@@ -9,7 +9,7 @@ a place, not the Iraqi state acting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.classify.lexicon import Registry
 from ingest.classify.matching import find_matches
@@ -111,7 +111,26 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
             ActorMention(s, e, name, name, known=False, after_of=bool(PREP_BEFORE.search(before)))
         )
     mentions.sort(key=lambda x: x.start)
-    return mentions
+    return _coordinated_locatives(sentence, mentions, place_keys)
+
+
+def _coordinated_locatives(
+    sentence: str, mentions: list[ActorMention], place_keys: frozenset[str]
+) -> list[ActorMention]:
+    """ "in Syria and Iraq", "in Baghdad, Iraq": the second place is a place too."""
+    out: list[ActorMention] = []
+    for m in mentions:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.locative
+            and not m.locative
+            and sentence[m.start : m.end].lower() in place_keys
+            and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", sentence[previous.end : m.start])
+        ):
+            m = replace(m, locative=True)
+        out.append(m)
+    return out
 
 
 def _place_aliases(registry: Registry) -> frozenset[str]:

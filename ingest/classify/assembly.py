@@ -81,6 +81,7 @@ class Draft:
     confidence: float
     sentence: int
     agent_known: bool = True
+    headline: bool = False
     extras: dict[str, object] = field(default_factory=dict)
 
 
@@ -113,7 +114,11 @@ def read_article(
         drafts.extend(
             _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
         )
-    return merge_drafts(drafts, registry)
+    merged = merge_drafts(drafts, registry)
+    for d in merged:
+        if d.target is None and d.type in ("deploy", "withdraw", "force_level") and d.place:
+            d.target = d.place.country if d.place.country != d.actor else None
+    return merged
 
 
 def _read_sentence(
@@ -169,12 +174,30 @@ def _read_sentence(
         if target_code is None:
             target_code = _target(trig, actor_code, patient, place, registry)
         if actor_code is None:
+            if not _anaphoric(text, trig):
+                continue
             _fill_latest(
                 earlier + out, trig.type, place, draft_quantity, killed, injured, when, text
             )
             continue
-        if target_code == actor_code:
+        if target_code == actor_code or _family(registry, actor_code, target_code):
             target_code = None
+        if target_code is None and trig.type in ("condemn", "threaten", "demand"):
+            others = [
+                m
+                for m in view.actors
+                if m.end <= trig.start
+                and not m.sponsor
+                and not m.locative
+                and m.code != actor_code
+                and not _family(registry, actor_code, m.code)
+            ]
+            if others and trig.type == "condemn":
+                target_code = others[-1].code
+            else:
+                target_code = _previous_attacker(earlier + out, actor_code, registry)
+        if target_code is None and trig.type == "deny":
+            target_code = _accuser(earlier + out, actor_code)
         if trig.type == "attack" and target_code is None and RETALIATION.search(trig.text):
             target_code = _previous_attacker(earlier + out, actor_code)
         confidence = AGENT_CONFIDENCE.get(rule, 0.6)
@@ -208,9 +231,21 @@ def _read_sentence(
                 confidence=round(max(0.05, min(0.99, confidence)), 2),
                 sentence=s.index,
                 agent_known=agent.known if agent is not None else True,
+                headline=s.headline,
             )
         )
     return out
+
+
+DEFINITE = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def _anaphoric(text: str, trig: Trigger) -> bool:
+    """An actorless verb ("troops are being sent") or a definite noun ("the strikes") talks
+    about an event already read; an indefinite one ("a rocket attack") is a new, unknown one."""
+    if not trig.rule.noun and trig.type != "attack":
+        return True
+    return bool(DEFINITE.search(text[max(0, trig.start - 30) : trig.start]))
 
 
 def _target(
@@ -230,11 +265,34 @@ def _target(
     return None
 
 
-def _previous_attacker(drafts: list[Draft], actor: str) -> str | None:
+def _previous_attacker(
+    drafts: list[Draft], actor: str, registry: Registry | None = None
+) -> str | None:
     for d in reversed(drafts):
-        if d.type == "attack" and d.actor and d.actor != actor:
+        if d.type == "attack" and d.actor and d.actor != actor and d.status != "denied":
+            if registry is not None and _family(registry, actor, d.actor):
+                continue
             return d.actor
     return None
+
+
+def _accuser(drafts: list[Draft], actor: str) -> str | None:
+    """Who accused the denier: "Trump blamed Iran" ... "Iran denied any involvement"."""
+    for d in reversed(drafts):
+        if d.type == "condemn" and d.target == actor and d.actor:
+            return d.actor
+    return None
+
+
+def _family(registry: Registry, a: str | None, b: str | None) -> bool:
+    """One is the other's parent (IRGC and Iran, KH and the PMF): not adversaries."""
+    if a is None or b is None or a == b:
+        return False
+    actor_a, actor_b = registry.actors.get(a), registry.actors.get(b)
+    return bool(
+        (actor_a is not None and actor_a.parent == b)
+        or (actor_b is not None and actor_b.parent == a)
+    )
 
 
 def _nearest_quantity(quantities: list[Quantity], trig: Trigger) -> Quantity | None:
@@ -254,7 +312,8 @@ def _pick_place(
     view: SentenceView, trig: Trigger, agent: ActorMention | None, patient: ActorMention | None
 ) -> PlaceEntry | None:
     text = view.sentence.text
-    actor_spans = [(m.start, m.end) for m in (agent, patient) if m is not None and not m.locative]
+    # a place inside an actor's name is the actor ("Baghdad blasted", "Iran-backed")
+    actor_spans = [(m.start, m.end) for m in view.actors if not m.locative]
     best: tuple[float, PlaceEntry] | None = None
     preferred = PREFERRED_PREPOSITION.get(trig.type, ("in", "at", "on", "near", "to", "into"))
     for p in view.places:
@@ -398,6 +457,28 @@ def _compatible(a: Draft, b: Draft, registry: Registry) -> bool:
     if a.target and b.target and a.target != b.target and not umbrella:
         return False
     if not _places_agree(a.place, b.place):
+        return False
+    if (
+        a.place is not None
+        and b.place is not None
+        and a.place.name != b.place.name
+        and PRECISION_RANK.get(a.place.precision, 0) >= 2
+        and PRECISION_RANK.get(b.place.precision, 0) >= 2
+    ):
+        return False
+    if (
+        a.when
+        and b.when
+        and (a.when.value.year, a.when.value.month)
+        != (
+            b.when.value.year,
+            b.when.value.month,
+        )
+    ):
+        return False
+    same_day = a.when is not None and b.when is not None and a.when.value == b.when.value
+    near = abs(a.sentence - b.sentence) <= 3 or a.headline or b.headline
+    if not (near or same_day):
         return False
     qa = a.quantity.value if a.quantity else None
     qb = b.quantity.value if b.quantity else None

@@ -124,8 +124,13 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> DateMention
     return None
 
 
-def nearest_date(dates: list[DateMention], position: int) -> DateMention | None:
-    usable = [d for d in dates if not d.since]
+def nearest_date(dates: list[DateMention], position: int, reach: int = 100) -> DateMention | None:
+    """The date told nearest to a trigger, if one is told within `reach` characters."""
+    usable = [
+        d
+        for d in dates
+        if not d.since and min(abs(d.start - position), abs(d.end - position)) <= reach
+    ]
     if not usable:
         return None
     return min(usable, key=lambda d: abs((d.start + d.end) / 2 - position))

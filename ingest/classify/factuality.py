@@ -41,7 +41,7 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 SPECULATION = re.compile(
-    r"\b(?:could|might|may|possibility|possibly|potential(?:ly)?|likely|unlikely|"
+    r"\b(?:could|might|(?-i:may)|possibility|possibly|potential(?:ly)?|likely|unlikely|"
     r"expected\s+to|if|unless|whether|would\s+have|hypothetical|risk\s+of|fears?\s+of|"
     r"threat\s+of|prospect\s+of|aims?\s+to|meant\s+to|seeks?\s+to|capable\s+of)\b",
     re.IGNORECASE,
@@ -53,6 +53,12 @@ BACKGROUND = re.compile(
 )
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})s?\b")
 INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# "made a push to oust", "an offensive to retake": the infinitive is the action itself
+ATTEMPT = re.compile(
+    r"\b(?:push|offensive|campaign|operation|assault|drive|bid|effort|attempt|moved|began|"
+    r"started|continued)\s+to\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
 PREPOSITION_GERUND = re.compile(
     r"\b(?:in|of|for|about|by|on|at|from|against|without|while|despite)\s+$", re.IGNORECASE
 )
@@ -69,7 +75,8 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     """Why this trigger is not an event of its own, or None when it is one."""
     before = sentence[max(0, trigger.start - 60) : trigger.start]
     clause = clause_before(sentence, trigger)
-    if not trigger.rule.negation_ok and trigger.type != "deny" and NEGATION.search(before):
+    negated = NEGATION.search(before) or re.search(r"\bnot\b|n't\b", trigger.text, re.I)
+    if negated and not trigger.rule.negation_ok and trigger.type != "deny":
         return "negated"
     if SPECULATION.search(clause):
         return "speculative"
@@ -84,6 +91,7 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
         trigger.type in PHYSICAL_TYPES
         and INFINITIVE.search(before[-12:])
         and not PLANNED_BEFORE.search(sentence[max(0, trigger.start - 40) : trigger.start])
+        and not ATTEMPT.search(before)
     ):
         return "purpose clause"
     if trigger.text.lower().endswith("ing") and PREPOSITION_GERUND.search(before[-12:]):
@@ -97,6 +105,8 @@ def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
     window = sentence[max(0, trigger.start - 80) : min(len(sentence), trigger.end + 80)]
     if CLAIM.search(window):
         return "claimed"
+    if trigger.type == "deny":
+        return "asserted"
     if trigger.type in PHYSICAL_TYPES:
         reported = bool(REPORT.search(sentence))
         planned = bool(PLANNED_BEFORE.search(sentence[max(0, trigger.start - 50) : trigger.start]))

@@ -28,7 +28,7 @@ LIGHT_VERB = re.compile(
 )
 REPORTING = re.compile(
     r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
-    r"claimed|according\s+to\s+[\w ]{1,30}?)\s+(?:that\s+|on\s+\w+\s+that\s+)?",
+    r"claimed|according\s+to\s+[\w ]{1,30}?)\b,?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
     re.IGNORECASE,
 )
 PASSIVE_BEFORE = re.compile(
@@ -38,7 +38,7 @@ PASSIVE_BEFORE = re.compile(
 MODIFIER_GAP = re.compile(r"^(?:['\u2019]s)?\s*(?:\([\w-]+\)\s*)?(?:[\w-]+\s+){0,2}$")
 VERBISH = re.compile(
     r"\b(?:\w+ed|\w+ing|is|are|was|were|has|have|had|that|which|who|and|or|but|in|on|at|of|"
-    r"to|for|with|from)\b",
+    r"to|for|with|from|after|before|since|as|than|by|during|amid|following)\b",
     re.IGNORECASE,
 )
 QUOTE_SPANS = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}[\"\u201d]")
@@ -68,9 +68,21 @@ def _by_agent(
         return None, -1
     by_at = trigger.end + m.end()
     for mention in mentions:
-        if mention.start >= by_at and mention.start - by_at <= 60 and _usable(mention):
+        if mention.start < by_at or not _usable(mention):
+            continue
+        gap = sentence[by_at : mention.start]
+        if len(gap) <= 32 and not re.search(
+            r"[,;]|\b(?:as|after|when|while|and|but|which|who|before|since)\b", gap, re.I
+        ):
             return mention, by_at
+        break
     return None, -1
+
+
+def _interrupted(sentence: str, mention: ActorMention, trigger: Trigger) -> bool:
+    """A new clause subject between a candidate and its verb: "..., the introduction of"."""
+    gap = sentence[mention.end : trigger.start]
+    return bool(re.search(r"[,;]\s+(?:the|a|an|this|that|these|those)\s", gap, re.I))
 
 
 def _quote_speaker(
@@ -91,6 +103,33 @@ def _inside_quote(sentence: str, pos: int) -> tuple[int, int] | None:
         if q.start() <= pos < q.end():
             return q.start(), q.end()
     return None
+
+
+def _speech_agent(
+    sentence: str,
+    trigger: Trigger,
+    mentions: list[ActorMention],
+    candidates: list[ActorMention],
+) -> ActorMention | None:
+    """Who speaks: the subject of the complement clause ("announced that Iraq has decided
+    to end ..."), else the speaker before the reporting verb ("The Iraqi government says
+    that ... has given Turkey 48 hours"), else whoever comes nearest."""
+    if trigger.rule.subject_is_patient:
+        return candidates[0] if candidates else None
+    complement_start = 0
+    for m in REPORTING.finditer(sentence, 0, trigger.start):
+        complement_start = m.end()
+    inner = [m for m in candidates if m.start >= complement_start and not m.after_of]
+    if inner:
+        return inner[0]
+    outer = [m for m in candidates if m.start < complement_start and not m.after_of]
+    if outer:
+        return outer[0]
+    if complement_start:
+        spoken = [m for m in candidates if m.start < complement_start]
+        if spoken:
+            return spoken[0]
+    return candidates[-1] if candidates else None
 
 
 def _clause_start(sentence: str, trigger: Trigger, speech: bool) -> int:
@@ -154,13 +193,20 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
         if quote and not speech:
             start = max(start, quote[0])
         candidates = [
-            m for m in mentions if start <= m.start and m.end <= trigger.start and _usable(m)
+            m
+            for m in mentions
+            if start <= m.start
+            and m.end <= trigger.start
+            and _usable(m)
+            and not _interrupted(sentence, m, trigger)
         ]
-        # the subject, not an object of a preposition, unless it names forces on stage
-        subjects = [m for m in candidates if not m.after_of or m.force]
-        pool = subjects or []
-        if pool:
-            agent, rule = pool[-1], "subject"
+        if speech:
+            agent = _speech_agent(sentence, trigger, mentions, candidates)
+        else:
+            # the subject, not an object of a preposition, unless it names forces on stage
+            subjects = [m for m in candidates if not m.after_of or m.force]
+            agent = subjects[-1] if subjects else None
+        rule = "subject" if agent is not None else rule
 
     if agent is None and trigger.type in ("attack", "condemn", "threaten"):
         tail_end = sentence.find(",", trigger.end)
@@ -175,6 +221,9 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
 
     patient = between_patient
     agent_code = agent.code if agent else None
+    if quote is not None:
+        # inside a quotation the speaker named after it is not who is acted upon
+        mentions = [m for m in mentions if quote[0] <= m.start < quote[1] or m.end <= quote[0]]
     if patient is None and trigger.rule.subject_is_patient:
         before = [
             m for m in mentions if m.end <= trigger.start and _usable(m) and m.code != agent_code

@@ -47,7 +47,7 @@ RULES: list[TriggerRule] = [
     TriggerRule("attack", _r(
         r"struck|attack(?:ed|s|ing)?|bomb(?:ed|s|ing)|shell(?:ed|s|ing)|"
         r"raid(?:ed|s|ing)?|ambush(?:ed|es|ing)?|invad(?:ed|es|ing)|storm(?:ed|s|ing)|"
-        r"target(?:ed|s|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
+        r"target(?:ed|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
         r"opened\s+fire|fired\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
         r"tear\s+gas)|oust(?:ed|s|ing)?|drove\s+out|assault(?:ed|s|ing)?|"
         r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
@@ -86,7 +86,7 @@ RULES: list[TriggerRule] = [
     # --- condemn
     TriggerRule("condemn", _r(
         r"condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|critici[sz](?:e|ed|es|ing)|"
-        r"accus(?:e|ed|es|ing)|blam(?:e|ed|es|ing)|rebuk(?:e|ed|es)|slamm(?:ed|ing)|slams|"
+        r"accus(?:e|ed|es|ing)|blam(?:e|ed|es|ing)|rebuk(?:ed|es)|slamm(?:ed|ing)|slams|"
         r"blasted|lambast(?:ed|s)|decr(?:ied|ies)|"
         r"violation\s+(?:of|to)\s+(?:\w+\s+){0,2}sovereignty|"
         r"violated\s+(?:\w+\s+){0,2}sovereignty|called\s+it\s+(?:a\s+|an\s+)?"
