@@ -99,3 +99,6 @@ class StreamAdmin(ReadOnlyAdmin):
 class CheckpointAdmin(ReadOnlyAdmin):
     list_display = ("name", "cursor", "position", "events_seen", "updated_at")
     readonly_fields = ("name", "cursor", "position", "events_seen", "updated_at")
+
+
+from . import admin_incidents  # noqa: E402,F401  (registers the incident pages)

@@ -68,8 +68,9 @@ class IncidentFieldsForm(forms.Form):
         }
         fields["quantity"] = {"value": value, "unit": unit} if unit else None
         for name in ("occurred_on", "deadline"):
-            if fields.get(name) is not None:
-                fields[name] = fields[name].isoformat()
+            value = fields.get(name)
+            if value is not None:
+                fields[name] = value.isoformat()
         return fields
 
 
@@ -121,4 +122,6 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["survivor"].choices = candidates
+        survivor = self.fields["survivor"]
+        assert isinstance(survivor, forms.ChoiceField)
+        survivor.choices = candidates

@@ -22,8 +22,9 @@ from ingest.models import Article
 
 from . import store
 from .domain import Method, stream_id_for
-from .models import Checkpoint, ForceLevel, IncidentRow, Ultimatum
+from .models import ForceLevel, IncidentRow, Ultimatum
 from .projections import incident_state
+from .projections.status import Lag, lag_of
 from .projections.ultimatums import OPEN, UltimatumRow
 
 
@@ -117,13 +118,18 @@ def has_conflicting_reports(state: dict[str, Any]) -> bool:
     return any(s.get("reported") and not s.get("withdrawn") for s in state.get("sources", []))
 
 
-def review_reasons(row: IncidentRow, threshold: float) -> list[str]:
+def review_reasons(state: incident_state.IncidentState, threshold: float) -> list[str]:
+    """Why a machine-coded incident needs an editor (empty: it does not)."""
+    if state.status != incident_state.ACTIVE or state.verified:
+        return []
+    if state.method != Method.CLASSIFIER:
+        return []
     reasons = []
-    if row.needs_review:
+    if state.needs_review:
         reasons.append("flagged by the classifier")
-    if row.confidence < threshold:
-        reasons.append(f"confidence {row.confidence:.2f} < {threshold:.2f}")
-    if has_conflicting_reports(row.state):
+    if state.confidence < threshold:
+        reasons.append(f"confidence {state.confidence:.2f} < {threshold:.2f}")
+    if has_conflicting_reports(state.to_json()):
         reasons.append("conflicting reports")
     return reasons
 
@@ -135,7 +141,7 @@ def review_queue(*, threshold: float | None = None) -> list[tuple[IncidentRow, l
     queue = [
         (row, reasons)
         for row in candidates
-        if row.state.get("method") == Method.CLASSIFIER and (reasons := review_reasons(row, limit))
+        if (reasons := review_reasons(incident_state.IncidentState.from_json(row.state), limit))
     ]
     queue.sort(key=lambda item: str(item[0].state.get("first_recorded_at", "")), reverse=True)
     return queue
@@ -192,38 +198,8 @@ def open_ultimatums(*, now: datetime | None = None) -> list[UltimatumRow]:
     )
 
 
-LAG_COUNT_CAP = 1_000  # reading further only to count would slow the page
-
-
-@dataclass(frozen=True)
-class ProjectionLag:
-    name: str
-    behind: int  # events in the log not projected yet (capped)
-    oldest_waiting: datetime | None
-    updated_at: datetime | None
-
-    @property
-    def capped(self) -> bool:
-        return self.behind >= LAG_COUNT_CAP
-
-
-def projection_lag() -> list[ProjectionLag]:
-    """How far each projection's checkpoint is behind the readable end of the log."""
+def projection_lag() -> list[Lag]:
+    """How many committed events each projection has still to apply."""
     from .projections.registry import PROJECTORS
 
-    checkpoints = Checkpoint.objects.in_bulk(list(PROJECTORS))
-    lags = []
-    for name in PROJECTORS:
-        checkpoint = checkpoints.get(name)
-        waiting = store.read_all(
-            after=checkpoint.cursor if checkpoint else None, limit=LAG_COUNT_CAP
-        )
-        lags.append(
-            ProjectionLag(
-                name=name,
-                behind=len(waiting),
-                oldest_waiting=waiting[0].recorded_at if waiting else None,
-                updated_at=checkpoint.updated_at if checkpoint else None,
-            )
-        )
-    return lags
+    return [lag_of(name) for name in PROJECTORS]

@@ -1,0 +1,432 @@
+"""The incidents in the newsroom admin, listed from the incidents projection.
+
+Nothing here changes a row: every command appends an event through events.services, with
+the editor in its metadata and the stream version the editor's page showed as the
+expected version. A stale page gets a conflict message, the current state and its own
+draft back, and nothing is overwritten. Permissions (events.newsroom_roles) are checked
+on every command, not only when drawing buttons.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import admin_selectors as selectors
+from . import newsroom_roles as roles
+from . import services, store
+from .admin_incident_forms import (
+    CorrectionForm,
+    IncidentFieldsForm,
+    MergeForm,
+    ReportForm,
+    RetractionForm,
+    VerificationForm,
+)
+from .domain import DomainError
+from .evidence import highlight_evidence
+from .models import IncidentRow
+from .projections import incident_state
+
+TEMPLATES = "admin/events/incidentrow/"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One incident command of the change page: its form, permission and service call."""
+
+    form: type[forms.Form]
+    permission: str
+    run: Callable[[forms.Form, uuid.UUID, Any], store.RecordedEvent]
+    done: str
+
+
+COMMANDS: dict[str, Command] = {
+    "verify": Command(
+        VerificationForm,
+        roles.VERIFY,
+        lambda f, incident_id, user: services.verify_incident(
+            incident_id=incident_id,
+            editor=user,
+            expected_version=f.cleaned_data["expected_version"],
+            note=f.cleaned_data.get("note", ""),
+        ),
+        "Incident verified.",
+    ),
+    "correct": Command(
+        CorrectionForm,
+        roles.CORRECT,
+        lambda f, incident_id, user: services.correct_incident(
+            incident_id=incident_id,
+            proposed=f.incident_fields(),  # type: ignore[attr-defined]
+            reason=f.cleaned_data["reason"],
+            editor=user,
+            expected_version=f.cleaned_data["expected_version"],
+        ),
+        "Correction recorded.",
+    ),
+    "retract": Command(
+        RetractionForm,
+        roles.RETRACT,
+        lambda f, incident_id, user: services.retract_incident_by_editor(
+            incident_id=incident_id,
+            reason=f.cleaned_data["reason"],
+            editor=user,
+            expected_version=f.cleaned_data["expected_version"],
+        ),
+        "Incident retracted.",
+    ),
+}
+
+
+def conflict_message(error: store.ConcurrencyError) -> str:
+    return (
+        f"Someone else changed this incident since you opened it (you saw version "
+        f"{error.expected}, it is now at version {error.actual}). Nothing was saved. "
+        "Below is the current state, with your input kept: check it and submit again."
+    )
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "needs review"
+    parameter_name = "needs_review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "in the review queue"), ("no", "not in the review queue")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[IncidentRow]) -> Any:
+        if self.value() not in ("yes", "no"):
+            return queryset
+        ids = selectors.review_queue_ids()
+        if self.value() == "yes":
+            return queryset.filter(pk__in=ids)
+        return queryset.exclude(pk__in=ids)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = (
+        "world_date",
+        "type",
+        "actor",
+        "target",
+        "location",
+        "country",
+        "status",
+        "verified",
+        "confidence",
+    )
+    list_display_links = ("world_date", "type")
+    list_filter = (
+        "type",
+        "actor",
+        "country",
+        "status",
+        NeedsReviewFilter,
+        "verified",
+        ("world_date", admin.DateFieldListFilter),
+    )
+    # `state` holds the sources, so this also searches the evidence sentences.
+    search_fields = ("actor", "target", "location", "state")
+    ordering = ("-world_date", "incident_id")
+    list_per_page = 50
+    actions = ("verify_selected", "merge_selected")
+    change_list_template = TEMPLATES + "change_list.html"
+
+    # --- permissions: the projection is never edited, only commanded ------------------
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(roles.REPORT)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (
+                request.user.has_perm("events.view_incidentrow")
+                or request.user.has_perm("events.view_event")
+            )
+        )
+
+    def has_verify_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(roles.VERIFY)
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(roles.MERGE)
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("review/", wrap(self.review_queue_view), name="events_incident_review"),
+            path("dashboard/", wrap(self.dashboard_view), name="events_incident_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "perms_of_editor": {
+                name: request.user.has_perm(command.permission)
+                for name, command in COMMANDS.items()
+            },
+            **extra,
+        }
+
+    # --- the incident page -----------------------------------------------------------
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            incident_id = uuid.UUID(object_id)
+        except ValueError:
+            raise Http404("no such incident") from None
+        state = selectors.incident_from_log(incident_id)
+        if state is None:
+            raise Http404("no such incident")
+        bound: dict[str, forms.Form] = {}
+        status = 200
+        if request.method == "POST":
+            name = request.POST.get("command", "")
+            command = COMMANDS.get(name)
+            if command is None:
+                raise Http404("unknown command")
+            if not request.user.has_perm(command.permission):
+                raise PermissionDenied
+            form = command.form(request.POST)
+            if form.is_valid():
+                try:
+                    command.run(form, incident_id, request.user)
+                except store.ConcurrencyError as error:
+                    messages.error(request, conflict_message(error))
+                    state = selectors.incident_from_log(incident_id) or state
+                    # Their draft stays on the page, now against the version they see.
+                    draft = request.POST.copy()
+                    draft["expected_version"] = str(state.version)
+                    form = command.form(draft)
+                    form.is_valid()
+                    status = 409
+                except DomainError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, command.done)
+                    fallback = reverse("admin:events_incidentrow_change", args=[incident_id])
+                    return HttpResponseRedirect(_safe_next(request, fallback))
+            bound[name] = form
+        return TemplateResponse(
+            request,
+            TEMPLATES + "incident.html",
+            self._incident_context(request, state, bound),
+            status=status,
+        )
+
+    def _incident_context(
+        self, request: HttpRequest, state: incident_state.IncidentState, bound: dict[str, Any]
+    ) -> dict[str, Any]:
+        version = {"expected_version": state.version}
+        command_forms = {
+            "verify": bound.get("verify") or VerificationForm(initial=version),
+            "retract": bound.get("retract") or RetractionForm(initial=version),
+            "correct": bound.get("correct")
+            or CorrectionForm(initial={**IncidentFieldsForm.initial_from(state.fields), **version}),
+        }
+        incident_id = uuid.UUID(state.incident_id)
+        sources = [
+            {
+                "source": view.source,
+                "article": view.article,
+                "highlighted": highlight_evidence(
+                    view.article.body if view.article else "", view.source.get("evidence", "")
+                ),
+            }
+            for view in selectors.incident_sources(state)
+        ]
+        return self._context(
+            request,
+            f"Incident: {state.type} {state.actor or '?'} → {state.target or '—'}",
+            incident=state,
+            fields=sorted(state.fields.items()),
+            editable=state.status == incident_state.ACTIVE,
+            forms=command_forms,
+            history=selectors.incident_history(incident_id),
+            sources=sources,
+            review_reasons=selectors.review_reasons(state, selectors.review_threshold()),
+        )
+
+    # --- add an incident by hand -------------------------------------------------------
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                recorded = services.report_incident_by_editor(
+                    fields=form.incident_fields(),
+                    evidence=form.cleaned_data["evidence"],
+                    outlet=form.cleaned_data.get("outlet") or "",
+                    editor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Incident added.")
+                incident_id = recorded.data["incident_id"]
+                return HttpResponseRedirect(
+                    reverse("admin:events_incidentrow_change", args=[incident_id])
+                )
+        return TemplateResponse(
+            request, TEMPLATES + "add.html", self._context(request, "Add an incident", form=form)
+        )
+
+    # --- list actions ------------------------------------------------------------------
+    @admin.action(description="Verify selected incidents", permissions=["verify"])
+    def verify_selected(self, request: HttpRequest, queryset: QuerySet[IncidentRow]) -> None:
+        done, refused = 0, []
+        for row in queryset:
+            # The version the list showed is the version the editor vouches for.
+            try:
+                services.verify_incident(
+                    incident_id=row.incident_id, editor=request.user, expected_version=row.version
+                )
+                done += 1
+            except (store.ConcurrencyError, DomainError) as error:
+                refused.append(f"{row}: {error}")
+        if done:
+            messages.success(request, f"{done} incident(s) verified.")
+        for problem in refused:
+            messages.error(request, f"Not verified, {problem}")
+
+    @admin.action(description="Merge selected incidents", permissions=["merge"])
+    def merge_selected(
+        self, request: HttpRequest, queryset: QuerySet[IncidentRow]
+    ) -> HttpResponse | None:
+        rows = list(queryset.order_by("world_date", "incident_id"))
+        if len(rows) < 2:
+            messages.error(request, "Select at least two incidents to merge.")
+            return None
+        candidates = [(str(row.incident_id), str(row)) for row in rows]
+        form = MergeForm(request.POST if "apply" in request.POST else None, candidates=candidates)
+        if "apply" in request.POST and form.is_valid():
+            response = self._merge(request, rows, form)
+            if response is not None:
+                return response
+        return TemplateResponse(
+            request,
+            TEMPLATES + "merge.html",
+            self._context(
+                request,
+                "Merge incidents",
+                rows=rows,
+                form=form,
+                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+            ),
+        )
+
+    def _merge(
+        self, request: HttpRequest, rows: list[IncidentRow], form: MergeForm
+    ) -> HttpResponse | None:
+        survivor_id = uuid.UUID(form.cleaned_data["survivor"])
+        # Versions as the confirmation page showed them (hidden fields), else the list's.
+        seen = {
+            row.incident_id: int(request.POST.get(f"version-{row.incident_id}") or row.version)
+            for row in rows
+        }
+        try:
+            services.merge_incidents(
+                survivor_id=survivor_id,
+                duplicates={i: v for i, v in seen.items() if i != survivor_id},
+                survivor_version=seen[survivor_id],
+                editor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except store.ConcurrencyError as error:
+            messages.error(
+                request,
+                f"{error.stream_id} changed since this page was opened (version "
+                f"{error.expected} seen, now {error.actual}). Nothing was merged.",
+            )
+            return None
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return None
+        messages.success(request, f"{len(rows) - 1} incident(s) merged into {survivor_id}.")
+        return HttpResponseRedirect(reverse("admin:events_incidentrow_change", args=[survivor_id]))
+
+    # --- newsroom pages ----------------------------------------------------------------
+    def review_queue_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queue = selectors.review_queue()
+        items = [
+            {
+                "row": row,
+                "reasons": reasons,
+                "evidence": (row.state.get("sources") or [{}])[0].get("evidence", ""),
+            }
+            for row, reasons in queue
+        ]
+        return TemplateResponse(
+            request,
+            TEMPLATES + "review_queue.html",
+            self._context(
+                request,
+                f"Review queue ({len(items)})",
+                items=items,
+                threshold=selectors.review_threshold(),
+                retract_reason="Not supported by its source (review queue)",
+            ),
+        )
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            TEMPLATES + "dashboard.html",
+            self._context(
+                request,
+                "Newsroom dashboard",
+                chart=selectors.incidents_per_week(),
+                forces=selectors.current_forces(),
+                ultimatums=selectors.open_ultimatums(),
+                review_count=len(selectors.review_queue()),
+                lags=selectors.projection_lag(),
+            ),
+        )
+
+
+admin.site.register(IncidentRow, IncidentAdmin)
