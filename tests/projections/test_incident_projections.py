@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from events.projections.registry import catch_up_all
 from events.selectors import (
     NOW,
     TimePoint,
@@ -15,7 +14,7 @@ from events.selectors import (
     list_stances,
     list_ultimatums,
 )
-from tests.projections.incident_log import follow_up, report, source
+from tests.projections.incident_log import follow_up, project_everything, report, source
 from tests.projections.scenarios import seed_like_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_us_forces_in_iraq_are_a_range_and_the_denied_deployment_does_not_count() -> None:
     world = seed_like_world()
-    catch_up_all()
+    project_everything()
 
     [country_wide] = [
         f for f in list_forces(NOW, actor="USA", country="IRQ") if f["unit"] == "troops"
@@ -41,7 +40,7 @@ def test_us_forces_in_iraq_are_a_range_and_the_denied_deployment_does_not_count(
 
 def test_turkey_has_a_battalion_near_mosul_from_december_2015() -> None:
     seed_like_world()
-    catch_up_all()
+    project_everything()
 
     [row] = list_forces(NOW, actor="TUR")
     assert (row["place"], row["unit"], row["low"], row["high"]) == ("Mosul", "battalion", 1, 1)
@@ -50,7 +49,7 @@ def test_turkey_has_a_battalion_near_mosul_from_december_2015() -> None:
 
 def test_iraqs_ultimatum_expired_and_a_withdrawal_before_the_deadline_means_complied() -> None:
     world = seed_like_world()
-    catch_up_all()
+    project_everything()
     [ultimatum] = list_ultimatums(NOW)
     assert (ultimatum["issuer"], ultimatum["addressee"], ultimatum["status"]) == (
         "IRQ",
@@ -62,13 +61,13 @@ def test_iraqs_ultimatum_expired_and_a_withdrawal_before_the_deadline_means_comp
     assert [u["status"] for u in as_issued] == ["open"]
 
     withdrawal = report("withdraw", "TUR", "IRQ", occurred_on="2015-12-07")
-    catch_up_all()
+    project_everything()
     [ultimatum] = list_ultimatums(NOW)
     assert (ultimatum["status"], ultimatum["resolved_by"]) == ("complied", str(withdrawal))
 
     follow_up("IncidentRetracted", withdrawal, reason="misread the article")
     report("attack", "IRQ", "TUR", occurred_on="2015-12-10")
-    catch_up_all()
+    project_everything()
     assert [u["status"] for u in list_ultimatums(NOW)] == ["escalated"]
     assert list_ultimatums(NOW, status="open") == []
     assert world.iraqi_ultimatum
@@ -79,7 +78,7 @@ def test_stances_weigh_decay_and_clamp() -> None:
     report("attack", "USA", "KH", occurred_on="2024-01-04")
     report("condemn", "IRQ", "USA", occurred_on="2024-01-05")
     report("support", "KRG", "TUR", occurred_on="2015-12-08", status="planned")
-    catch_up_all()
+    project_everything()
 
     on_the_day = TimePoint(as_of=date(2024, 1, 5))
     scores = {(s["actor"], s["target"]): s["score"] for s in list_stances(on_the_day)}
@@ -111,7 +110,7 @@ def test_corrections_retractions_and_merges_reach_every_read_model() -> None:
         occurred_on="2020-01-01",
         source=source(article_id=9, outlet="Al Jazeera"),
     )
-    catch_up_all()
+    project_everything()
     assert [f["high"] for f in list_forces(NOW, actor="USA")] == [1500]
 
     follow_up("IncidentMerged", duplicate, into=str(first))
@@ -128,7 +127,7 @@ def test_corrections_retractions_and_merges_reach_every_read_model() -> None:
         reason="the statement says about 800",
     )
     follow_up("IncidentVerified", first)
-    catch_up_all()
+    project_everything()
 
     assert [f["high"] for f in list_forces(NOW, actor="USA")] == [800]
     survivor = incident_detail(str(first), NOW)
@@ -143,5 +142,5 @@ def test_corrections_retractions_and_merges_reach_every_read_model() -> None:
     assert incident_detail(str(duplicate), NOW)["status"] == "merged"
 
     follow_up("IncidentRetracted", first, reason="the article was about Kuwait")
-    catch_up_all()
+    project_everything()
     assert list_forces(NOW, actor="USA") == []
