@@ -79,7 +79,7 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
     for m in matches:
         after = sentence[m.end : m.end + 14]
         before = sentence[max(0, m.start - 40) : m.start]
-        sponsor = bool(SPONSOR_SUFFIX.match(after)) or before.lower().endswith("pro-")
+        sponsor = bool(SPONSOR_SUFFIX.match(after)) or before.lower().endswith(("pro-", "anti-"))
         locative = low[m.start : m.end] in place_keys and bool(LOCATIVE_BEFORE.search(before))
         end = m.end
         force = bool(FORCE_NOUN.match(sentence, m.end))

@@ -110,7 +110,10 @@ def read_article(
     top_states = [code for code, _ in state_counts.most_common(2)]
     reference_year = published.year if published else None
     drafts: list[Draft] = []
+    old_paragraphs = _old_paragraphs(views, reference_year)
     for view in views:
+        if view.sentence.paragraph in old_paragraphs:
+            continue
         drafts.extend(
             _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
         )
@@ -119,6 +122,21 @@ def read_article(
         if d.target is None and d.type in ("deploy", "withdraw", "force_level") and d.place:
             d.target = d.place.country if d.place.country != d.actor else None
     return merged
+
+
+LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\b")
+
+
+def _old_paragraphs(views: list[SentenceView], reference_year: int | None) -> set[int]:
+    """Lines that open with an old year (a timeline row: "2014 ISIS seized ...")."""
+    if reference_year is None:
+        return set()
+    old = set()
+    for view in views:
+        m = LEADING_YEAR.match(view.sentence.text)
+        if m and int(m.group(1)) < reference_year - 1:
+            old.add(view.sentence.paragraph)
+    return old
 
 
 def _read_sentence(
@@ -156,8 +174,8 @@ def _read_sentence(
         agent, patient, rule = roles.agent, roles.patient, roles.agent_rule
         actor_code = agent.code if agent else None
         target_code: str | None = None
-        two_sides = agent is None and trig.type == "agree" and len(top_states) == 2
-        if two_sides and TWO_SIDES.search(text[: trig.start]):
+        two_sides = trig.type == "agree" and len(top_states) == 2
+        if two_sides and TWO_SIDES.search(text[max(0, trig.start - 25) : trig.start]):
             actor_code, target_code, rule = top_states[0], top_states[1], "two_sides"
         patient = prefer_named(
             patient, view.actors, registry.is_umbrella(patient.code if patient else None), specific
@@ -193,7 +211,7 @@ def _read_sentence(
                 and not _family(registry, actor_code, m.code)
             ]
             if others and trig.type == "condemn":
-                target_code = others[-1].code
+                target_code = others[0].code
             else:
                 target_code = _previous_attacker(earlier + out, actor_code, registry)
         if target_code is None and trig.type == "deny":
@@ -477,7 +495,8 @@ def _compatible(a: Draft, b: Draft, registry: Registry) -> bool:
     ):
         return False
     same_day = a.when is not None and b.when is not None and a.when.value == b.when.value
-    near = abs(a.sentence - b.sentence) <= 3 or a.headline or b.headline
+    # the title sums up the article; other headline-like lines are only near their text
+    near = abs(a.sentence - b.sentence) <= 3 or min(a.sentence, b.sentence) == 0
     if not (near or same_day):
         return False
     qa = a.quantity.value if a.quantity else None

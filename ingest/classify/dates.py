@@ -124,7 +124,7 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> DateMention
     return None
 
 
-def nearest_date(dates: list[DateMention], position: int, reach: int = 100) -> DateMention | None:
+def nearest_date(dates: list[DateMention], position: int, reach: int = 140) -> DateMention | None:
     """The date told nearest to a trigger, if one is told within `reach` characters."""
     usable = [
         d

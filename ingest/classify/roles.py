@@ -28,7 +28,7 @@ LIGHT_VERB = re.compile(
 )
 REPORTING = re.compile(
     r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
-    r"claimed|according\s+to\s+[\w ]{1,30}?)\b,?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
+    r"claimed(?!\s+(?:\w+\s+)?responsibility)|according\s+to\s+[\w ]{1,30}?)\b,?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
     re.IGNORECASE,
 )
 PASSIVE_BEFORE = re.compile(
@@ -38,7 +38,8 @@ PASSIVE_BEFORE = re.compile(
 MODIFIER_GAP = re.compile(r"^(?:['\u2019]s)?\s*(?:\([\w-]+\)\s*)?(?:[\w-]+\s+){0,2}$")
 VERBISH = re.compile(
     r"\b(?:\w+ed|\w+ing|is|are|was|were|has|have|had|that|which|who|and|or|but|in|on|at|of|"
-    r"to|for|with|from|after|before|since|as|than|by|during|amid|following)\b",
+    r"to|for|with|from|after|before|since|as|than|by|during|amid|following|said|says|say|"
+    r"told|tells|the|a|an|this|that|these|those)\b",
     re.IGNORECASE,
 )
 QUOTE_SPANS = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}[\"\u201d]")
@@ -160,7 +161,7 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
         if after and after[0].start - trigger.end < 30:
             agent, rule = after[0], "after"
 
-    if agent is None:
+    if agent is None and not trigger.rule.subject_is_patient:
         for m in reversed(mentions):
             if m.end > trigger.start or not _usable(m):
                 continue
@@ -235,7 +236,7 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
         after = [
             m
             for m in mentions
-            if trigger.end <= m.start < end
+            if trigger.start <= m.start < end
             and _usable(m)
             and m.code != agent_code
             and (agent is None or m.start != agent.start)

@@ -51,7 +51,7 @@ ABBREVIATIONS = frozenset(
         "approx",
     ]
 )
-BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019)\]]*\s+(?=[\"\u201c\u2018(\[]?[A-Z0-9])")
+BOUNDARY = re.compile(r"(?<=[.!?])([\"\u201d\u2019)\]]*)\s+(?=[\"\u201c\u2018(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,11 @@ def split_paragraph(paragraph: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for m in BOUNDARY.finditer(paragraph):
-        chunk = paragraph[start : m.start()]
+        cut = m.start() + len(m.group(1))  # closing quotes stay with their sentence
+        chunk = paragraph[start:cut]
         if _ends_with_abbreviation(chunk):
             continue
-        pieces.append(paragraph[start : m.start()].strip())
+        pieces.append(chunk.strip())
         start = m.end()
     pieces.append(paragraph[start:].strip())
     return [p for p in pieces if p]

@@ -140,13 +140,53 @@ RULES: list[TriggerRule] = [
 ]  # fmt: skip
 
 
+# Words that are verbs or nouns: after a determiner they are nouns ("the attack on").
+NOUN_OR_VERB = frozenset(
+    [
+        "attack",
+        "attacks",
+        "raid",
+        "raids",
+        "assault",
+        "assaults",
+        "storming",
+        "bombing",
+        "shelling",
+        "ambush",
+        "strike",
+        "deployment",
+        "withdrawal",
+        "condemnation",
+    ]
+)
+DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|this|that|these|those|its|their|his|her|our|any|no|every|each|"
+    r"another|other|more|multiple|several|such|of|in|for|after|before|since)|['\u2019]s)"
+    r"\s+(?:[\"\u201c\u2018]?[\w-]+\s+){0,2}[\"\u201c\u2018]?$",
+    re.IGNORECASE,
+)
+# plural forms are nouns far more often than verbs ("militia attacks", "the raids")
+PLURAL_NOUNS = frozenset(["attacks", "raids", "assaults", "strikes"])
+
+
+def _as_noun(rule: TriggerRule) -> TriggerRule:
+    return TriggerRule(rule.type, rule.pattern, noun=True, negation_ok=rule.negation_ok)
+
+
 def find_triggers(sentence: str) -> list[Trigger]:
     """All triggers, longest first where they overlap ("struck a deal" is not a strike)."""
     found: list[Trigger] = []
     for rule in RULES:
         for m in rule.pattern.finditer(sentence):
             text = m.group(0)
-            found.append(Trigger(rule.type, m.start(), m.end(), text, rule))
+            used = rule
+            if (
+                not rule.noun
+                and text.lower() in NOUN_OR_VERB
+                and DETERMINER_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()])
+            ) or (not rule.noun and text.lower() in PLURAL_NOUNS):
+                used = _as_noun(rule)
+            found.append(Trigger(rule.type, m.start(), m.end(), text, used))
     found.sort(key=lambda t: (-(t.end - t.start), t.start))
     chosen: list[Trigger] = []
     for t in found:
