@@ -301,3 +301,31 @@ def test_dashboard_draws_from_the_projections(editor_client: Client, report: Any
     assert totals == {"attack": 1, "condemn": 1}
     assert page.context["review_count"] == 1
     assert {lag.name: lag.behind for lag in page.context["lags"]}["incidents"] == 0
+
+
+def test_dashboard_lists_forces_and_open_ultimatums(editor_client: Client, report: Any) -> None:
+    report(
+        type="force_level",
+        actor="USA",
+        target=None,
+        location="Iraq",
+        country="IRQ",
+        killed=None,
+        quantity={"value": 2500, "unit": "troops"},
+    )
+    report(
+        type="ultimatum",
+        actor="KH",
+        target="USA",
+        killed=None,
+        occurred_on="2099-01-01",
+        deadline="2099-02-01T00:00:00Z",
+    )
+    project()
+    page = editor_client.get("/admin/events/incidentrow/dashboard/")
+    forces = page.context["forces"]
+    assert [(f["actor"], f["country"], f["low"], f["unit"]) for f in forces] == [
+        ("USA", "IRQ", 2500, "troops")
+    ]
+    assert [(u.issuer, u.addressee) for u in page.context["ultimatums"]] == [("KH", "USA")]
+    assert "2500" in page.text

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from ingest.models import Actor, Feed, Place
+from ingest.registry import current_registry
 
 
 @pytest.fixture
@@ -82,6 +83,8 @@ def test_actor_aliases_are_one_per_line_and_stored_as_a_clean_list(
     actor = Actor.objects.get(code="ZZI")
     assert actor.aliases == ["Iran", "Tehran", "Iranian"]
     assert actor.name == "Islamic Republic of Iran"
+    # The classifier's registry sees the edit without a restart.
+    assert "Tehran" in current_registry().actors["ZZI"].aliases
 
 
 @pytest.mark.django_db
