@@ -329,3 +329,33 @@ def test_dashboard_lists_forces_and_open_ultimatums(editor_client: Client, repor
     ]
     assert [(u.issuer, u.addressee) for u in page.context["ultimatums"]] == [("KH", "USA")]
     assert "2500" in page.text
+
+
+def _as_posted(form: Any) -> dict[str, Any]:
+    """What the browser sends back for a form it was given (values as rendered)."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    return data
+
+
+def test_resubmitting_the_prefilled_form_changes_only_what_the_editor_touched(
+    editor_client: Client, report: Any
+) -> None:
+    incident_id = report(
+        type="ultimatum",
+        actor="KH",
+        target="USA",
+        killed=None,
+        quantity={"value": 3, "unit": "battalions"},
+        latitude=33.31,
+        longitude=44.36,
+        deadline="2099-02-01T00:00:00Z",
+    )
+    page = editor_client.get(page_url(incident_id))
+    data = _as_posted(page.context["forms"]["correct"])
+    data.update(command="correct", injured=4, reason="hospital figures")
+    response = editor_client.post(page_url(incident_id), data)
+    assert response.status_code == 302, response.context["forms"]["correct"].errors
+    assert stream_of(incident_id)[-1].data["changes"] == {"injured": 4}

@@ -91,3 +91,20 @@ def test_in_the_browser_the_log_offers_no_change(superuser: User, new_page: Any)
     assert page.locator("input[type=submit]").count() == 0
     assert page.locator("#content a.deletelink").count() == 0
     assert page.locator("input[name=type], textarea").count() == 0
+
+
+@pytest.mark.django_db
+def test_log_search_by_stream_and_by_event_id(superuser: User, client: Client) -> None:
+    event = _some_event()
+    store.append("other-1", [store.NewEvent("Other", {})], expected_version=0)
+    client.force_login(superuser)
+    by_stream = _results(client.get("/admin/events/event/?q=note-1").text)
+    assert "NoteTaken" in by_stream and "other-1" not in by_stream
+    by_id = _results(client.get(f"/admin/events/event/?q={event.event_id}").text)
+    assert "NoteTaken" in by_id and "other-1" not in by_id
+
+
+def _results(page: str) -> str:
+    """The result table only (the filters list every type)."""
+    start = page.index('<table id="result_list">')
+    return page[start : page.index("</table>", start)]
