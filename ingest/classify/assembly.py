@@ -124,6 +124,18 @@ def read_article(
     return merged
 
 
+def _specific_codes(registry: Registry) -> dict[str, bool]:
+    """Codes that name one group (not a state, not an umbrella term), cached per registry."""
+    cached = registry._cache.get("specific_codes")
+    if cached is None:
+        cached = {
+            code: not registry.is_umbrella(code) and not registry.is_state(code)
+            for code in registry.actors
+        }
+        registry._cache["specific_codes"] = cached
+    return cached
+
+
 LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\b")
 
 
@@ -153,18 +165,15 @@ def _read_sentence(
     if s.headline and text.rstrip().endswith("?"):
         return []
     triggers = find_triggers(text)
-    levels = _force_levels(view, registry, published, outlet)
+    quantities = find_quantities(text)
+    levels = _force_levels(view, quantities)
     if not triggers:
         return levels
     dates = find_dates(text, published)
-    quantities = find_quantities(text)
     casualties = find_casualties(text)
     denial_at = denial_position(text)
     out: list[Draft] = list(levels)
-    specific = {
-        code: not registry.is_umbrella(code) and not registry.is_state(code)
-        for code in registry.actors
-    }
+    specific = _specific_codes(registry)
     for trig in triggers:
         if skip_reason(text, trig, reference_year):
             continue
@@ -350,13 +359,11 @@ def _pick_place(
     return best[1] if best else None
 
 
-def _force_levels(
-    view: SentenceView, registry: Registry, published: date | None, outlet: str | None
-) -> list[Draft]:
+def _force_levels(view: SentenceView, found: list[Quantity]) -> list[Draft]:
     """ "Around 2,500 US troops are currently in Iraq, and 900 in Syria." """
     text = view.sentence.text
     out: list[Draft] = []
-    quantities = [q for q in find_quantities(text) if q.unit == "troops" and q.value]
+    quantities = [q for q in found if q.unit == "troops" and q.value]
     for q in quantities:
         for p in view.places:
             if p.start < q.end or not FORCE_LEVEL.match(text[q.end : p.start]):
@@ -370,7 +377,7 @@ def _force_levels(
             if not owner:
                 break
             actor = owner[0].code
-            out.append(_level(actor, p, q.value, view, registry))
+            out.append(_level(actor, p, q.value, view))
             # the elided ones that follow: ", and 900 in Syria"
             for p2 in view.places:
                 if p2.start <= p.end:
@@ -378,14 +385,12 @@ def _force_levels(
                 m = ELIDED_LEVEL.search(text[p.end : p2.start])
                 if m and m.end() == p2.start - p.end:
                     value = int(m.group("num").replace(",", ""))
-                    out.append(_level(actor, p2, value, view, registry))
+                    out.append(_level(actor, p2, value, view))
             break
     return out
 
 
-def _level(
-    actor: str, p: PlaceMention, value: int | None, view: SentenceView, registry: Registry
-) -> Draft:
+def _level(actor: str, p: PlaceMention, value: int | None, view: SentenceView) -> Draft:
     return Draft(
         type="force_level",
         actor=actor,

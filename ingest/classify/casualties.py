@@ -67,7 +67,13 @@ def _kind(verb: str) -> str:
     return "injured" if re.match(HURT, verb, re.IGNORECASE) else "killed"
 
 
+CUES = ("kill", "dead", "died", "slain", "slay", "lives", "injur", "wound", "hurt")
+
+
 def find_casualties(sentence: str) -> Casualties:
+    low = sentence.lower()
+    if not any(cue in low for cue in CUES):
+        return Casualties()
     found: dict[str, int] = {}
     for m in PASSIVE.finditer(sentence):
         subject = m.group("subject")

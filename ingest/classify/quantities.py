@@ -56,7 +56,12 @@ class Quantity:
         return {"value": self.value, "unit": self.unit}
 
 
+UNIT_PRESENT = re.compile(rf"\b(?:{UNIT_WORD})\b", re.IGNORECASE)
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
+    if not UNIT_PRESENT.search(sentence):
+        return []
     out: list[Quantity] = []
     for m in QUANTITY.finditer(sentence):
         mods = m.group("mods") or ""

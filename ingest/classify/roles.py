@@ -28,7 +28,8 @@ LIGHT_VERB = re.compile(
 )
 REPORTING = re.compile(
     r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
-    r"claimed(?!\s+(?:\w+\s+)?responsibility)|according\s+to\s+[\w ]{1,30}?)\b,?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
+    r"claimed(?!\s+(?:\w+\s+)?responsibility)|according\s+to\s+[\w ]{1,30}?)\b"
+    r",?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
     re.IGNORECASE,
 )
 PASSIVE_BEFORE = re.compile(

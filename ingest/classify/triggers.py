@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 SPEECH_TYPES = frozenset({"condemn", "threaten", "demand", "deny", "support", "agree", "ultimatum"})
 PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
@@ -19,7 +20,7 @@ FORCES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TriggerRule:
     type: str
     pattern: re.Pattern[str]
@@ -27,6 +28,16 @@ class TriggerRule:
     agent_after: bool = False  # "fell to ISIS": the actor comes after the trigger
     negation_ok: bool = False  # the rule itself contains its negation ("will not ... unanswered")
     subject_is_patient: bool = False  # "the Turkish troops are necessary": speaker supports them
+
+    hint: tuple[str, ...] = ()  # prefilter words when they cannot be read off the pattern
+
+    @cached_property
+    def cues(self) -> tuple[str, ...] | None:
+        if self.hint:
+            return self.hint
+        source = self.pattern.pattern
+        inner = source[len("(?<![\\w-])(?:") : -len(")(?![\\w-])")]
+        return cues(inner)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,32 @@ class Trigger:
     end: int
     text: str
     rule: TriggerRule
+
+
+def cues(pattern: str) -> tuple[str, ...] | None:
+    """Literal word starts one of which any match must contain (a cheap prefilter), or
+    None when some alternative starts with a group and cannot be prefiltered."""
+    alternatives: list[str] = []
+    depth = 0
+    current = ""
+    for i, ch in enumerate(pattern):
+        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and (i == 0 or pattern[i - 1] != "\\"):
+            depth -= 1
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += ch
+    alternatives.append(current)
+    out = []
+    for alternative in alternatives:
+        m = re.match(r"[a-z]+", alternative)
+        if m is None or len(m.group(0)) < 3:
+            return None
+        out.append(m.group(0))
+    return tuple(sorted(set(out)))
 
 
 def _r(pattern: str) -> re.Pattern[str]:
@@ -52,13 +89,16 @@ RULES: list[TriggerRule] = [
         r"tear\s+gas)|oust(?:ed|s|ing)?|drove\s+out|assault(?:ed|s|ing)?|"
         r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
         r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled"
-    )),
+    ), hint=("struck", "attack", "bomb", "shell", "raid", "ambush", "invad", "storm", "target",
+             "hit", "pound", "shot", "shoot", "fire", "oust", "drove", "assault", "siege",
+             "besieged", "broke", "retaliated")),
     TriggerRule("attack", _r(
         r"(?:(?:air|drone|missile|rocket|artillery|precision|retaliatory)[- ]?)?strikes?|"
         r"airstrikes?|air-strikes?|bombings?|shelling|shootdown|invasion|incursion|"
         r"offensive|counter-?attack|(?:rocket|artillery|mortar)\s+fire|"
         r"(?:missile|rocket|drone|suicide|ballistic\s+missile)\s+attacks?|operation"
-    ), noun=True),
+    ), noun=True, hint=("strike", "bombing", "shelling", "shootdown", "invasion", "incursion",
+                        "offensive", "attack", "fire", "operation")),
     # --- deploy
     TriggerRule("deploy", _r(
         r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
@@ -66,7 +106,8 @@ RULES: list[TriggerRule] = [
         rf"sen(?:t|d|ds|ding)\s+(?:\w+\s+){{0,4}}?{FORCES}|"
         rf"{FORCES}\s+(?:\w+\s+){{0,6}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
         rf"(?:moved|rushed|massed|poured)\s+(?:\w+\s+){{0,3}}?{FORCES}"
-    )),
+    ), hint=("deploy", "dispatch", "mobili", "arriv", "reinforc", "sen", "moved", "rushed",
+             "massed", "poured")),
     TriggerRule("deploy", _r(r"deployments?|entry\s+into|build-?up|troop\s+surge"), noun=True),
     # --- withdraw
     TriggerRule("withdraw", _r(
@@ -99,11 +140,11 @@ RULES: list[TriggerRule] = [
         r"warn(?:s|ed|ing)?|vow(?:s|ed|ing)?\s+(?:to\s+)?(?:retaliate|respond|revenge|avenge|"
         r"punish|hit\s+back)|pledg(?:e|ed|es)\s+to\s+(?:retaliate|respond|avenge|punish)|"
         r"promised\s+(?:revenge|retaliation)"
-    )),
+    ), hint=("threat", "warn", "vow", "pledg", "promised")),
     TriggerRule("threaten", _r(
         r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?unanswered|"
         r"(?:will|would)\s+(?:certainly\s+|surely\s+)?be\s+punished"
-    ), negation_ok=True),
+    ), negation_ok=True, hint=("unanswered", "punished")),
     # --- demand
     TriggerRule("demand", _r(
         r"demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon|for)|urg(?:e|ed|es|ing)|"
@@ -115,7 +156,7 @@ RULES: list[TriggerRule] = [
     TriggerRule("ultimatum", _r(
         r"ultimatum|(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
         r"(?:hours?|days?)\s+to|\d+[- ](?:hour|day)\s+deadline"
-    ), negation_ok=True),
+    ), negation_ok=True, hint=("ultimatum", "gave", "give", "giving", "deadline")),
     # --- deny
     TriggerRule("deny", _r(
         r"den(?:y|ied|ies|ying)|refut(?:e|ed|es)|"
@@ -128,15 +169,16 @@ RULES: list[TriggerRule] = [
         r"supports|supported|backs|backed|endorse[sd]?|welcome[sd]|prais(?:ed|es|ing)|"
         r"hail(?:ed|s)|(?:expressed|voiced|pledged|offered)\s+(?:\w+\s+)?support\s+for|"
         r"(?:did|does|do|will|would)\s+(?:not\s+)?support"
-    )),
-    TriggerRule("support", _r(r"(?:are|is|were|was)\s+necessary"), subject_is_patient=True),
+    ), hint=("support", "backs", "backed", "endorse", "welcome", "prais", "hail")),
+    TriggerRule("support", _r(r"(?:are|is|were|was)\s+necessary"), subject_is_patient=True,
+                hint=("necessary",)),
     # --- agree
     TriggerRule("agree", _r(
         r"agreed|agree\s+(?:to|on)|reach(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?(?:agreement|deal|"
         r"accord|understanding|truce|ceasefire)|sign(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?"
         r"(?:agreement|deal|accord|memorandum)|struck\s+a\s+deal|"
         r"(?:crafted|drew\s+up|drafted)\s+a\s+road\s*map"
-    )),
+    ), hint=("agree", "reach", "sign", "struck", "road")),
 ]  # fmt: skip
 
 
@@ -176,7 +218,11 @@ def _as_noun(rule: TriggerRule) -> TriggerRule:
 def find_triggers(sentence: str) -> list[Trigger]:
     """All triggers, longest first where they overlap ("struck a deal" is not a strike)."""
     found: list[Trigger] = []
+    low = sentence.lower()
     for rule in RULES:
+        rule_cues = rule.cues
+        if rule_cues is not None and not any(cue in low for cue in rule_cues):
+            continue
         for m in rule.pattern.finditer(sentence):
             text = m.group(0)
             used = rule

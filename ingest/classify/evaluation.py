@@ -1,0 +1,54 @@
+"""Evaluation use case: extract events from articles and score them against a gold file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ingest.classify import extract
+from ingest.classify.inputs import InputError, iter_articles
+from ingest.classify.lexicon import Registry
+from ingest.classify.scoring import Score, score
+
+
+class EvaluationError(ValueError):
+    """A gold file or an input that cannot be read (one line for the user)."""
+
+
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise EvaluationError(f"no such gold file: {path}")
+    gold = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            gold.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise EvaluationError(f"{path}:{number}: not JSON ({error.msg})") from None
+    return gold
+
+
+def predictions(
+    paths: list[Path], input_format: str, published: date | None, registry: Registry | None
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    try:
+        for article in iter_articles(paths, input_format, published):
+            out.extend(event.to_json() for event in extract(article, registry))
+    except InputError as error:
+        raise EvaluationError(str(error)) from None
+    return out
+
+
+def evaluate_paths(
+    gold_path: Path,
+    paths: list[Path],
+    input_format: str = "text",
+    published: date | None = None,
+    registry: Registry | None = None,
+) -> Score:
+    gold = read_gold(gold_path)
+    return score(gold, predictions(paths, input_format, published, registry))
