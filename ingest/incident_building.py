@@ -41,10 +41,12 @@ class BuildSummary:
     unchanged: list[uuid.UUID] = field(default_factory=list)
     retracted: list[uuid.UUID] = field(default_factory=list)
     released: list[uuid.UUID] = field(default_factory=list)  # other sources still hold it
+    repeated: int = 0  # events the article states twice (headline and body)
 
 
-def signature_of(event: ExtractedEvent) -> IncidentSignature:
+def signature_of(event: ExtractedEvent, article: Article) -> IncidentSignature:
     return IncidentSignature(
+        reported_on=article.published_at.date() if article.published_at else None,
         type=event.type,
         actor=event.actor,
         target=event.target,
@@ -64,6 +66,7 @@ def _signature_of_key(key: IncidentKey) -> IncidentSignature:
         country=key.country or None,
         occurred_on=key.occurred_on,
         date_precision=key.date_precision or None,
+        reported_on=key.reported_on,
     )
 
 
@@ -180,83 +183,123 @@ def build_incidents(
     """Turn `article`'s extracted events into incident events. Run inside a transaction."""
     check_payloads(article, events)
     _lock_matching(events)
-    parents = _parents()
-    summary = BuildSummary()
-    metadata = _metadata(article, classifier_version)
-    old_supports = {
-        s.incident_id: s
-        for s in IncidentSupport.objects.filter(article=article, active=True).select_related(
-            "incident"
-        )
-    }
-    claimed: set[uuid.UUID] = set()
-    review_below = settings.TRACKER_REVIEW_CONFIDENCE
-
+    builder = _ArticleIncidents(article, classifier_version)
     for index, event in enumerate(events):
-        signature = signature_of(event)
-        # What this version already claimed cannot be reported twice by it; what its old
-        # version supported is the first place to look ("unchanged ones stay").
+        builder.place(index, event)
+    builder.withdraw_unclaimed()
+    return builder.summary
+
+
+class _ArticleIncidents:
+    """One article version's pass over its events, in the order the classifier gave them.
+
+    Each event, in turn: the same happening as an incident this version already placed
+    (the article repeats itself: nothing new), or one its old version supported (it
+    stays), or another article's incident (corroborate), or a new incident (report).
+    """
+
+    def __init__(self, article: Article, classifier_version: str) -> None:
+        self.article, self.classifier_version = article, classifier_version
+        self.metadata = _metadata(article, classifier_version)
+        self.parents = _parents()
+        self.summary = BuildSummary()
+        self.old_supports = {
+            s.incident_id: s
+            for s in IncidentSupport.objects.filter(article=article, active=True)
+            .select_related("incident")
+            .order_by("event_index")
+        }
+        self.claimed: dict[uuid.UUID, IncidentSignature] = {}
+
+    def place(self, index: int, event: ExtractedEvent) -> None:
+        signature = signature_of(event, self.article)
+        if best_match(signature, self.claimed.items(), self.parents) is not None:
+            self.summary.repeated += 1
+            return
         previous = [
             (s.incident_id, _signature_of_key(s.incident))
-            for s in old_supports.values()
-            if s.incident_id not in claimed and s.incident.active
+            for s in self.old_supports.values()
+            if s.incident_id not in self.claimed and s.incident.active
         ]
-        matched = best_match(signature, previous, parents)
+        matched = best_match(signature, previous, self.parents)
         if matched is not None:
-            claimed.add(matched)
-            support = old_supports[matched]
-            support.content_hash, support.event_index = article.content_hash, index
-            support.save(update_fields=["content_hash", "event_index"])
-            summary.unchanged.append(matched)
-            continue
-
-        others = _candidates(event, claimed | set(old_supports))
-        found = [(k.incident_id, _signature_of_key(k)) for k in others]
-        matched = best_match(signature, found, parents)
-        if matched is not None:
-            incident_commands.corroborate_incident(
-                incident_id=matched,
-                source=source_of(article, event),
-                reported=_differences(matched, event),
-                metadata=metadata,
-                event_id=_event_id(article, classifier_version, index, "corroborated"),
-            )
-            key = next(k for k in others if k.incident_id == matched)
-            summary.corroborated.append(matched)
+            self._stay(matched, index)
         else:
-            matched = _event_id(article, classifier_version, index, "incident")
-            incident_commands.report_incident(
-                incident_id=matched,
-                fields=incident_fields(event),
-                source=source_of(article, event),
-                needs_review=event.confidence < review_below,
-                metadata=metadata,
-                event_id=_event_id(article, classifier_version, index, "reported"),
-            )
-            key = IncidentKey.objects.create(
-                incident_id=matched,
-                type=event.type,
-                actor=event.actor or "",
-                target=event.target or "",
-                location=event.location or "",
-                country=(event.country or "").upper(),
-                occurred_on=event.occurred_on,
-                date_precision=event.date_precision or "",
-            )
-            summary.reported.append(matched)
-        claimed.add(matched)
+            others = {
+                k.incident_id: k
+                for k in _candidates(event, set(self.claimed) | set(self.old_supports))
+            }
+            found = [(i, _signature_of_key(k)) for i, k in others.items()]
+            matched = best_match(signature, found, self.parents)
+            if matched is not None:
+                self._corroborate(others[matched], index, event)
+            else:
+                matched = self._report(index, event, signature)
+        self.claimed[matched] = signature
+
+    def _event_id(self, index: int, kind: str) -> uuid.UUID:
+        return _event_id(self.article, self.classifier_version, index, kind)
+
+    def _stay(self, incident_id: uuid.UUID, index: int) -> None:
+        support = self.old_supports[incident_id]
+        support.content_hash, support.event_index = self.article.content_hash, index
+        support.save(update_fields=["content_hash", "event_index"])
+        self.summary.unchanged.append(incident_id)
+
+    def _corroborate(self, key: IncidentKey, index: int, event: ExtractedEvent) -> None:
+        incident_commands.corroborate_incident(
+            incident_id=key.incident_id,
+            source=source_of(self.article, event),
+            reported=_differences(key.incident_id, event),
+            metadata=self.metadata,
+            event_id=self._event_id(index, "corroborated"),
+        )
+        self._support(key, index)
+        self.summary.corroborated.append(key.incident_id)
+
+    def _report(self, index: int, event: ExtractedEvent, signature: IncidentSignature) -> uuid.UUID:
+        incident_id = self._event_id(index, "incident")
+        incident_commands.report_incident(
+            incident_id=incident_id,
+            fields=incident_fields(event),
+            source=source_of(self.article, event),
+            needs_review=event.confidence < settings.TRACKER_REVIEW_CONFIDENCE,
+            metadata=self.metadata,
+            event_id=self._event_id(index, "reported"),
+        )
+        key = IncidentKey.objects.create(
+            incident_id=incident_id,
+            type=event.type,
+            actor=event.actor or "",
+            target=event.target or "",
+            location=event.location or "",
+            country=(event.country or "").upper(),
+            occurred_on=event.occurred_on,
+            date_precision=event.date_precision or "",
+            reported_on=signature.reported_on,
+        )
+        self._support(key, index)
+        self.summary.reported.append(incident_id)
+        return incident_id
+
+    def _support(self, key: IncidentKey, index: int) -> None:
         # update_or_create: a support an older version gave up may be taken up again.
         IncidentSupport.objects.update_or_create(
             incident=key,
-            article=article,
-            defaults={"content_hash": article.content_hash, "event_index": index, "active": True},
+            article=self.article,
+            defaults={
+                "content_hash": self.article.content_hash,
+                "event_index": index,
+                "active": True,
+            },
         )
 
-    for incident_id, support in old_supports.items():
-        if incident_id in claimed:
-            continue
-        _withdraw_support(article, support, classifier_version, metadata, summary)
-    return summary
+    def withdraw_unclaimed(self) -> None:
+        for incident_id, support in self.old_supports.items():
+            if incident_id not in self.claimed:
+                _withdraw_support(
+                    self.article, support, self.classifier_version, self.metadata, self.summary
+                )
 
 
 def _withdraw_support(

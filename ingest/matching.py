@@ -8,8 +8,11 @@ where articles are vague and strict where they are precise:
   ancestor of the other, or both share a parent (HN and KIA are both PMF militias, so
   "a PMF base" and "a Kataib Imam Ali facility" can be the same strike);
 - places: the same place, either one missing, or (different places) the same country;
-- dates: within a day when both are days; a month- or year-precise date is compatible
-  with any day inside that month or year; a missing date is compatible with anything.
+- dates: each side is a window of days: a day, a month or a year as stated; an undated
+  event happened in the month before its article was published. Two windows within a day
+  of each other are compatible. An undated event from an undated article is only
+  compatible with another such: without it, a 2016 compilation would corroborate every
+  strike of 2024 by the same actor.
 
 An unknown actor (None) never matches: with nobody to agree on, any two attacks in the
 same city would become one incident.
@@ -17,6 +20,7 @@ same city would become one incident.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +31,8 @@ ParentMap = Mapping[str, str | None]
 Key = TypeVar("Key", bound=Hashable)
 
 DATE_TOLERANCE = timedelta(days=1)
+# An undated event is taken to have happened in the month before its article appeared.
+UNDATED_LOOKBACK = timedelta(days=31)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class IncidentSignature:
     country: str | None = None
     occurred_on: date | None = None
     date_precision: str | None = None
+    reported_on: date | None = None  # the reporting article's publication date
 
 
 def ancestors(code: str, parents: ParentMap) -> list[str]:
@@ -72,21 +79,29 @@ def places_compatible(
     return not (a_location and b_location)
 
 
-def _precision(value: str | None) -> str:
-    return value if value in ("month", "year") else "day"
+def date_window(
+    occurred_on: date | None, precision: str | None, reported_on: date | None
+) -> tuple[date, date] | None:
+    """The days the event may have happened on; None when nothing says when."""
+    if occurred_on is None:
+        if reported_on is None:
+            return None
+        return reported_on - UNDATED_LOOKBACK, reported_on
+    if precision == "year":
+        return date(occurred_on.year, 1, 1), date(occurred_on.year, 12, 31)
+    if precision == "month":
+        last = calendar.monthrange(occurred_on.year, occurred_on.month)[1]
+        return occurred_on.replace(day=1), occurred_on.replace(day=last)
+    return occurred_on, occurred_on
 
 
-def dates_compatible(
-    a: date | None, a_precision: str | None, b: date | None, b_precision: str | None
-) -> bool:
-    if a is None or b is None:
-        return True
-    coarsest = {_precision(a_precision), _precision(b_precision)}
-    if "year" in coarsest:
-        return a.year == b.year
-    if "month" in coarsest:
-        return (a.year, a.month) == (b.year, b.month)
-    return abs(a - b) <= DATE_TOLERANCE
+def dates_compatible(a: IncidentSignature, b: IncidentSignature) -> bool:
+    a_window = date_window(a.occurred_on, a.date_precision, a.reported_on)
+    b_window = date_window(b.occurred_on, b.date_precision, b.reported_on)
+    if a_window is None or b_window is None:
+        return a_window is None and b_window is None
+    gap = max(a_window[0], b_window[0]) - min(a_window[1], b_window[1])
+    return gap <= DATE_TOLERANCE
 
 
 def matches(new: IncidentSignature, existing: IncidentSignature, parents: ParentMap) -> bool:
@@ -96,9 +111,7 @@ def matches(new: IncidentSignature, existing: IncidentSignature, parents: Parent
         and new.actor == existing.actor
         and targets_compatible(new.target, existing.target, parents)
         and places_compatible(new.location, new.country, existing.location, existing.country)
-        and dates_compatible(
-            new.occurred_on, new.date_precision, existing.occurred_on, existing.date_precision
-        )
+        and dates_compatible(new, existing)
     )
 
 

@@ -127,6 +127,9 @@ class IncidentKey(models.Model):
     country = models.CharField(max_length=3, blank=True)
     occurred_on = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=10, blank=True)
+    reported_on = models.DateField(
+        null=True, blank=True, help_text="publication date of the first report"
+    )
     active = models.BooleanField(default=True, help_text="false once retracted")
     created_at = models.DateTimeField(auto_now_add=True)
 

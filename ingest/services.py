@@ -11,11 +11,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from .classify.types import ArticleInput, ExtractedEvent
 from .incident_building import BuildSummary, build_incidents
@@ -24,6 +26,9 @@ from .payloads import ArticleDraft
 from .selectors import WAITING, stuck_article_ids
 
 logger = logging.getLogger(__name__)
+
+# What a publish raises when the broker cannot be reached.
+BROKER_ERRORS = (BrokerOperationalError, ConnectionError, OSError)
 
 
 class ArticleNotFound(LookupError):
@@ -124,21 +129,46 @@ def _update_content(article: Article, draft: ArticleDraft) -> tuple[int, str]:
 
 
 def enqueue_classification(*, article_ids: Sequence[int]) -> int:
-    """Publish one task per article; a broker failure leaves it `received` for the sweep."""
+    """Publish one task per article; a broker failure leaves it `received` for the sweep.
+
+    One connection for the whole batch, tried once: a push must not wait for a broker
+    that is down (kombu would otherwise retry for seconds), since the sweep is the retry.
+    """
     from .tasks import classify_article  # the task module imports this one
 
+    if not article_ids:
+        return 0
+    app = classify_article.app
     queued = 0
-    for article_id in article_ids:
-        try:
-            classify_article.apply_async((article_id,), retry=False)
-        except Exception:  # the broker is down or refused: the sweep will queue it later
-            logger.warning("could not queue article %s; the sweep will retry", article_id)
-            continue
-        queued += 1
-        Article.objects.filter(pk=article_id, status__in=WAITING).update(
-            status=ArticleStatus.QUEUED, updated_at=timezone.now()
+    try:
+        with app.connection_for_write() as connection:
+            if not app.conf.task_always_eager:
+                connection.ensure_connection(max_retries=0)
+            for article_id in article_ids:
+                _publish(classify_article, article_id, connection)
+                queued += 1
+    except BROKER_ERRORS as error:
+        logger.warning(
+            "broker unavailable (%s): %d article(s) wait for the sweep",
+            error,
+            len(article_ids) - queued,
         )
     return queued
+
+
+def _publish(task: Any, article_id: int, connection: Any) -> None:
+    try:
+        task.apply_async((article_id,), connection=connection, retry=False)
+    except BROKER_ERRORS:
+        raise
+    except Exception:
+        # Only in the embedded (eager) mode does the task run inside apply_async: its
+        # failure is recorded on the article by the task itself, not a queueing problem.
+        logger.exception("classifying article %s in-process failed", article_id)
+        return
+    Article.objects.filter(pk=article_id, status__in=WAITING).update(
+        status=ArticleStatus.QUEUED, updated_at=timezone.now()
+    )
 
 
 def sweep_stuck_articles(*, older_than: timedelta | None = None) -> int:
@@ -178,14 +208,14 @@ def _classifier_version(events: Sequence[ExtractedEvent]) -> str:
 
 def classify_article(*, article_id: int) -> str:
     """Classify one article into incidents; idempotent. Returns what happened."""
-    updated = Article.objects.filter(pk=article_id).update(
+    article = Article.objects.select_related("feed").filter(pk=article_id).first()
+    if article is None:
+        raise ArticleNotFound(f"no article {article_id}")
+    if article.status == ArticleStatus.CLASSIFIED:
+        return "already classified"  # a redelivered or swept duplicate: nothing to do
+    Article.objects.filter(pk=article_id).update(
         attempts=F("attempts") + 1, updated_at=timezone.now()
     )
-    if not updated:
-        raise ArticleNotFound(f"no article {article_id}")
-    article = Article.objects.select_related("feed").get(pk=article_id)
-    if article.status == ArticleStatus.CLASSIFIED:
-        return "already classified"
     read_hash = article.content_hash
     events = _extract(article)
     version = _classifier_version(events)

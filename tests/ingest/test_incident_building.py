@@ -87,10 +87,13 @@ def test_a_different_happening_is_a_new_incident(
     assert IncidentKey.objects.count() == 2
 
 
-def test_one_article_never_corroborates_itself(make_article: Callable[..., Article]) -> None:
+def test_an_article_that_states_an_event_twice_reports_it_once(
+    make_article: Callable[..., Article],
+) -> None:
     article = make_article()
-    summary = build(article, [extracted(article), extracted(article, killed=3)])
-    assert len(summary.reported) == 2
+    summary = build(article, [extracted(article), extracted(article, killed=3, target=None)])
+    assert len(summary.reported) == 1 and summary.repeated == 1
+    assert log_size() == 1
 
 
 def test_running_twice_appends_nothing(make_article: Callable[..., Article]) -> None:

@@ -71,14 +71,31 @@ def test_places_compatible(
     assert places_compatible(*a, *b) is expected
 
 
+def when(
+    day: date | None, precision: str | None = "day", published: date | None = None
+) -> IncidentSignature:
+    return strike(occurred_on=day, date_precision=precision, reported_on=published)
+
+
 def test_dates_within_a_day_or_inside_a_coarser_period() -> None:
     d = date(2024, 1, 4)
-    assert dates_compatible(d, "day", date(2024, 1, 5), "day")
-    assert not dates_compatible(d, "day", date(2024, 1, 6), "day")
-    assert dates_compatible(d, "day", None, None)
-    assert dates_compatible(d, "day", date(2024, 1, 1), "month")
-    assert not dates_compatible(d, "day", date(2024, 2, 1), "month")
-    assert dates_compatible(date(2024, 12, 31), "day", date(2024, 1, 1), "year")
+    assert dates_compatible(when(d), when(date(2024, 1, 5)))
+    assert not dates_compatible(when(d), when(date(2024, 1, 6)))
+    assert dates_compatible(when(d), when(date(2024, 1, 1), "month"))
+    assert not dates_compatible(when(d), when(date(2024, 2, 1), "month"))
+    assert dates_compatible(when(date(2024, 12, 31)), when(date(2024, 1, 1), "year"))
+
+
+def test_an_undated_event_happened_in_the_month_before_its_article() -> None:
+    undated_jan = when(None, None, published=date(2024, 1, 5))
+    assert dates_compatible(undated_jan, when(date(2024, 1, 4)))
+    assert dates_compatible(undated_jan, when(date(2023, 12, 10)))
+    assert not dates_compatible(undated_jan, when(date(2020, 1, 1)))
+    assert not dates_compatible(undated_jan, when(None, None, published=date(2020, 1, 1)))
+    # Nothing says when: only as vague as another such, never a dated incident.
+    assert dates_compatible(when(None, None), when(None, None))
+    assert not dates_compatible(when(None, None), when(d := date(2024, 1, 4)))
+    assert not dates_compatible(when(None, None), when(None, None, published=d))
 
 
 def test_matches_needs_same_type_and_known_same_actor() -> None:
