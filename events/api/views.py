@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from events import selectors, store
 from events.api import params, schemas
 from events.api.conditional import conditional_response
+from events.api.permissions import ReadAccess
 
 ERRORS = {400: schemas.ErrorOut, 401: schemas.ErrorOut, 403: schemas.ErrorOut}
 WITH_404 = {**ERRORS, 404: schemas.ErrorOut}
@@ -31,6 +32,10 @@ def translated_errors() -> Iterator[None]:
         raise exceptions.ValidationError({"after": [str(error)]}) from None
 
 
+class ReadView(APIView):
+    permission_classes = [ReadAccess]
+
+
 def answer(request: Request, produce: Callable[[], Any]) -> Response:
     """A state answer: conditional on its ETag, selector errors translated."""
 
@@ -41,7 +46,7 @@ def answer(request: Request, produce: Callable[[], Any]) -> Response:
     return conditional_response(request, guarded)
 
 
-class EventLogView(APIView):
+class EventLogView(ReadView):
     @extend_schema(
         parameters=[params.LogParams],
         responses={200: schemas.LogPageOut, **ERRORS},
@@ -59,14 +64,14 @@ class EventLogView(APIView):
         return Response(page)
 
 
-class StreamView(APIView):
+class StreamView(ReadView):
     @extend_schema(responses={200: schemas.StreamOut, **WITH_404}, summary="One stream's events")
     def get(self, request: Request, stream_id: str) -> Response:
         with translated_errors():
             return Response(selectors.stream_events(stream_id))
 
 
-class IncidentListView(APIView):
+class IncidentListView(ReadView):
     @extend_schema(
         parameters=[params.IncidentParams],
         responses={200: schemas.IncidentPageOut, **ERRORS},
@@ -85,7 +90,7 @@ class IncidentListView(APIView):
         )
 
 
-class IncidentDetailView(APIView):
+class IncidentDetailView(ReadView):
     @extend_schema(
         parameters=[params.TimeParams],
         responses={200: schemas.IncidentDetailOut, **WITH_404},
@@ -96,13 +101,13 @@ class IncidentDetailView(APIView):
         return answer(request, lambda: selectors.incident_detail(incident_id, params.time_point(p)))
 
 
-class ActorListView(APIView):
+class ActorListView(ReadView):
     @extend_schema(responses={200: schemas.ActorOut(many=True), **ERRORS}, summary="Actors")
     def get(self, request: Request) -> Response:
         return answer(request, selectors.list_actors)
 
 
-class ActorDetailView(APIView):
+class ActorDetailView(ReadView):
     @extend_schema(
         parameters=[params.ActorParams],
         responses={200: schemas.ActorDetailOut, **WITH_404},
@@ -118,7 +123,7 @@ class ActorDetailView(APIView):
         )
 
 
-class ForceListView(APIView):
+class ForceListView(ReadView):
     @extend_schema(
         parameters=[params.ForceParams],
         responses={200: schemas.ForceOut(many=True), **ERRORS},
@@ -134,7 +139,7 @@ class ForceListView(APIView):
         )
 
 
-class StanceListView(APIView):
+class StanceListView(ReadView):
     @extend_schema(
         parameters=[params.StanceParams],
         responses={200: schemas.StanceOut(many=True), **ERRORS},
@@ -150,7 +155,7 @@ class StanceListView(APIView):
         )
 
 
-class UltimatumListView(APIView):
+class UltimatumListView(ReadView):
     @extend_schema(
         parameters=[params.UltimatumParams],
         responses={200: schemas.UltimatumOut(many=True), **ERRORS},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 import pytest
 from django.db import connection
@@ -60,8 +61,8 @@ def test_a_failed_batch_leaves_rows_and_checkpoint_untouched() -> None:
     store.append("order-1", [NewEvent("Placed", {})], expected_version=0)
 
     class Exploding(StreamTypeCountProjector):
-        def apply(self, events: object) -> None:  # type: ignore[override]
-            super().apply(events)  # type: ignore[arg-type]
+        def apply(self, events: Sequence[store.RecordedEvent]) -> None:
+            super().apply(events)
             raise RuntimeError("crash after writing the rows")
 
     with pytest.raises(RuntimeError):
