@@ -102,3 +102,6 @@ class CheckpointAdmin(ReadOnlyAdmin):
 
 
 from . import admin_incidents  # noqa: E402,F401  (registers the incident pages)
+
+# The admin home page leads staff to the newsroom pages (review queue, dashboard).
+admin.site.index_template = "admin/newsroom_index.html"

@@ -108,3 +108,12 @@ def _results(page: str) -> str:
     """The result table only (the filters list every type)."""
     start = page.index('<table id="result_list">')
     return page[start : page.index("</table>", start)]
+
+
+@pytest.mark.django_db
+def test_the_admin_home_links_the_newsroom_pages(viewer: User, client: Client) -> None:
+    client.force_login(viewer)
+    home = client.get("/admin/").text
+    assert 'id="newsroom-links"' in home
+    assert "/admin/events/incidentrow/review/" in home
+    assert "/admin/events/incidentrow/dashboard/" in home
