@@ -86,12 +86,99 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", extracted).strip()
 
 
+FOREIGN_STOPWORDS = frozenset(
+    # French, Spanish, German, Italian, Portuguese, Turkish function words
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "et",
+        "est",
+        "dans",
+        "une",
+        "pour",
+        "par",
+        "sur",
+        "avec",
+        "selon",
+        "qui",
+        "aux",
+        "ces",
+        "cette",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "que",
+        "por",
+        "para",
+        "con",
+        "una",
+        "como",
+        "pero",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "mit",
+        "den",
+        "von",
+        "zu",
+        "auf",
+        "dem",
+        "sich",
+        "il",
+        "di",
+        "che",
+        "non",
+        "per",
+        "della",
+        "sono",
+        "gli",
+        "nel",
+        "os",
+        "dos",
+        "uma",
+        "com",
+        "não",
+        "pelo",
+        "pela",
+        "ve",
+        "bir",
+        "bu",
+        "için",
+        "ile",
+        "olarak",
+        "daha",
+    ]
+)
+
+
 def english_ratio(text: str) -> tuple[int, float]:
     """(number of words, share of them that are common English function words)."""
     words = WORD.findall(text[:20_000].lower())
     if not words:
         return 0, 0.0
     return len(words), sum(w in ENGLISH_STOPWORDS for w in words) / len(words)
+
+
+def reads_as_english(text: str) -> bool:
+    """English function words outnumber those of other languages, in Latin script."""
+    sample = text[:20_000]
+    letters = [c for c in sample if c.isalpha()]
+    if letters and sum(not ("a" <= c.lower() <= "z") for c in letters) / len(letters) > 0.3:
+        return False
+    words = WORD.findall(sample.lower())
+    if len(words) < 8:
+        return True
+    english = sum(w in ENGLISH_STOPWORDS for w in words)
+    foreign = sum(w in FOREIGN_STOPWORDS for w in words)
+    return english > 0 and english >= foreign
 
 
 def clean(title: str, body: str, language: str | None = None) -> CleanText:
@@ -112,8 +199,8 @@ def clean(title: str, body: str, language: str | None = None) -> CleanText:
         return CleanText(title, body, [*warnings, "empty article: nothing to read"], False)
     if language and not language.lower().startswith("en"):
         return CleanText(title, body, [*warnings, f"language {language!r} is not English"], False)
-    words, ratio = english_ratio(text)
-    if words >= 8 and ratio < 0.08:
+    words, _ = english_ratio(text)
+    if not reads_as_english(text):
         return CleanText(
             title, body, [*warnings, "text does not read as English: no events read"], False
         )

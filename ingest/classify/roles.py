@@ -152,6 +152,10 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
     between_patient: ActorMention | None = None
 
     by_agent, by_at = _by_agent(sentence, trigger, mentions)
+    passive = bool(PASSIVE_BEFORE.search(sentence[max(0, trigger.start - 25) : trigger.start]))
+    if by_agent is not None and speech and not passive and not trigger.rule.noun:
+        # "a violation of our sovereignty by the Turkish side": the violator is the patient
+        between_patient, by_agent = by_agent, None
     if by_agent is not None:
         agent, rule = by_agent, "by"
         inner = [m for m in mentions if trigger.end <= m.start < by_at and _usable(m)]
@@ -176,7 +180,7 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
         for m in mentions:
             if not (trigger.end < m.start <= trigger.end + 30) or not (m.force and _usable(m)):
                 continue
-            if re.match(r"^\s+of\s+(?:[\w-]+\s+){0,2}$", sentence[trigger.end : m.start]):
+            if re.match(r"^\s+of\s+(?:[\w,.-]+\s+){0,2}$", sentence[trigger.end : m.start]):
                 agent, rule = m, "of"
                 break
 
@@ -185,7 +189,6 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
     if agent is None and speech and speaker is not None:
         agent, rule = speaker, "speaker"
 
-    passive = bool(PASSIVE_BEFORE.search(sentence[max(0, trigger.start - 25) : trigger.start]))
     light = LIGHT_VERB.search(sentence[max(0, trigger.start - 70) : trigger.start])
     verbal = not trigger.rule.noun or (
         light is not None and not light.group(0).split()[0].lower().endswith("ing")

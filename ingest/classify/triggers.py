@@ -118,9 +118,9 @@ RULES: list[TriggerRule] = [
     TriggerRule("withdraw", _r(r"withdrawal|pullout|pull-out|drawdown"), noun=True),
     # --- capture
     TriggerRule("capture", _r(
-        r"seiz(?:ed|es|ing)|captur(?:ed|es|ing)|took\s+(?:full\s+|complete\s+)?control\s+of|"
+        r"seiz(?:e|ed|es|ing)|captur(?:e|ed|es|ing)|took\s+(?:full\s+|complete\s+)?control\s+of|"
         r"tak(?:e|es|ing)\s+(?:full\s+)?control\s+of|retook|recaptur(?:ed|es|ing)|"
-        r"retak(?:en|es)|overr(?:an|un)|liberat(?:ed|es)|took\s+over|occup(?:ied|ies)|"
+        r"retak(?:e|en|es|ing)|overr(?:an|un)|liberat(?:e|ed|es|ing)|took\s+over|occup(?:ied|ies)|"
         r"gained\s+control\s+of"
     )),
     TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),

@@ -1,0 +1,53 @@
+from datetime import UTC, date, datetime
+
+from ingest.classify.dates import dateline, deadline_after, find_dates, parse_publication
+
+WEDNESDAY = date(2024, 3, 6)
+
+
+def resolved(text: str, published: date | None = WEDNESDAY) -> list[tuple[str, str]]:
+    return [(d.value.isoformat(), d.precision) for d in find_dates(text, published)]
+
+
+def test_days_months_and_weekdays_resolve_against_publication():
+    assert resolved("The raid on Feb. 27 came after talks on Monday.") == [
+        ("2024-02-27", "day"),
+        ("2024-03-04", "day"),
+    ]
+    assert resolved("Fighting resumed in October and again last March.") == [
+        ("2023-10-01", "month"),
+        ("2023-03-01", "month"),
+    ]
+    assert resolved("Saturday's drone strike and yesterday's raid") == [
+        ("2024-03-02", "day"),
+        ("2024-03-05", "day"),
+    ]
+
+
+def test_a_date_after_publication_belongs_to_the_previous_year():
+    assert resolved("the clashes of December 30") == [("2023-12-30", "day")]
+
+
+def test_explicit_years_and_no_publication_date():
+    assert resolved("It began on 7 October 2023, not in 2022.", None) == [
+        ("2023-10-07", "day"),
+        ("2022-01-01", "year"),
+    ]
+    assert resolved("on Sunday", None) == []
+
+
+def test_may_the_verb_is_not_a_month():
+    assert resolved("Troops may leave.") == []
+
+
+def test_deadline_counts_from_publication():
+    assert deadline_after("gave them 72 hours to leave", WEDNESDAY) == datetime(
+        2024, 3, 9, tzinfo=UTC
+    )
+    assert deadline_after("gave them a week", WEDNESDAY) is None
+
+
+def test_publication_dates_and_datelines():
+    assert parse_publication("2024-03-06T10:00:00Z") == WEDNESDAY
+    assert parse_publication("Wed, 06 Mar 2024 10:00:00 GMT") == WEDNESDAY
+    assert dateline(["Breaking", "March 6, 2024", "Text."]) == WEDNESDAY

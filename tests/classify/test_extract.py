@@ -1,0 +1,131 @@
+"""The whole classifier on short articles written for these tests."""
+
+from datetime import UTC, date, datetime
+
+from ingest.classify import CLASSIFIER_VERSION, extract, extract_with_report
+from ingest.classify.types import ArticleInput
+
+from .helpers import one, read, registry
+
+
+def test_denial_of_a_report_yields_a_denial_and_a_denied_deployment():
+    events = read(
+        "The Jordanian army on Monday denied reports of a deployment of 2,000 Saudi troops "
+        "to Jordan."
+    )
+    deny = one(events, "deny", "JOR")
+    assert deny.status == "asserted" and deny.target == "SAU"
+    assert deny.occurred_on == date(2024, 3, 4) and deny.date_precision == "day"
+    deploy = one(events, "deploy", "SAU")
+    assert deploy.status == "denied"
+    assert deploy.quantity == {"value": 2000, "unit": "troops"}
+
+
+def test_ultimatum_with_deadline_and_target():
+    events = read("Iraq gave Turkey 72 hours to withdraw its forces from Bashiqa.")
+    ultimatum = one(events, "ultimatum", "IRQ")
+    assert ultimatum.target == "TUR"
+    assert ultimatum.deadline == datetime(2024, 3, 9, tzinfo=UTC)
+    # the demanded withdrawal has not happened: it is no withdrawal event
+    assert not [e for e in events if e.type == "withdraw"]
+
+
+def test_passive_attack_with_casualties_place_and_date():
+    events = read(
+        "A Syrian army checkpoint near Deir ez-Zor was attacked by Islamic State militants "
+        "on Sunday, killing three soldiers and wounding five."
+    )
+    attack = one(events, "attack", "ISIS")
+    assert (attack.target, attack.location, attack.country) == ("SYR", "Deir ez-Zor", "SYR")
+    assert (attack.killed, attack.injured) == (3, 5)
+    assert attack.occurred_on == date(2024, 3, 3)
+    assert attack.latitude is not None and attack.classifier_version == CLASSIFIER_VERSION
+
+
+def test_claimed_and_reported_and_planned():
+    events = read(
+        "The Houthis claimed responsibility for a missile attack on Eilat. "
+        "Israeli jets struck the port of Hodeidah, Reuters reported. "
+        "Britain will deploy 300 marines to Cyprus."
+    )
+    assert one(events, "attack", "HOUTHIS").status == "claimed"
+    assert one(events, "attack", "ISR").status == "reported"
+    planned = one(events, "deploy", "GBR")
+    assert planned.status == "planned" and planned.location == "Cyprus"
+
+
+def test_force_level_and_its_elided_sibling():
+    events = read("About 3,000 British troops are stationed in Kuwait, and 400 in Qatar.")
+    levels = sorted(
+        (e.location, (e.quantity or {}).get("value")) for e in events if e.type == "force_level"
+    )
+    assert levels == [("Kuwait", 3000), ("Qatar", 400)]
+
+
+def test_mentions_of_one_happening_are_merged():
+    events = read(
+        "Russian jets bombed rebel positions in Idlib on Tuesday. "
+        "The strikes killed 11 fighters, a monitor said."
+    )
+    attacks = [e for e in events if e.type == "attack"]
+    assert len(attacks) == 1
+    assert attacks[0].killed == 11 and attacks[0].location == "Idlib"
+
+
+def test_background_and_speculation_give_no_events():
+    events = read(
+        "In 2014 the Islamic State seized Mosul. Analysts say Iran could attack US bases. "
+        "Turkey did not send troops."
+    )
+    assert events == []
+
+
+def test_unknown_group_is_reported_by_name():
+    events = read("Saraya Awliya al-Dam fighters attacked a Turkish base near Bashiqa.")
+    attack = one(events, "attack", "Saraya Awliya al-Dam")
+    assert attack.target == "TUR" and attack.location == "Bashiqa"
+
+
+def test_condemnation_with_its_target():
+    events = read("The Arab League condemned the Israeli raid on Damascus.")
+    condemn = one(events, "condemn", "ARAB_LEAGUE")
+    assert condemn.target == "ISR"
+
+
+def test_deterministic():
+    article = ArticleInput("d", "Strike", "US jets struck Kataib Hezbollah near Al-Qa'im.")
+    assert extract(article, registry()) == extract(article, registry())
+
+
+def test_robust_inputs_give_no_events_and_a_warning():
+    cases = [
+        ArticleInput("empty", "", ""),
+        ArticleInput(
+            "fr",
+            "Frappes",
+            "Les avions ont frappé des positions dans le nord de la Syrie, selon le ministère.",
+        ),
+        ArticleInput("html", "<b></b>", "<html><body><div>   </div></body></html>"),
+    ]
+    for article in cases:
+        result = extract_with_report(article, registry())
+        assert result.events == [] and result.warnings, article.id
+
+
+def test_huge_input_is_capped_and_still_read():
+    body = "Turkish jets struck PKK positions near Sirnak on Monday. " + ("Quiet day. " * 20000)
+    result = extract_with_report(ArticleInput("huge", "Strikes", body), registry())
+    assert any("cut" in w for w in result.warnings)
+    assert [e.actor for e in result.events] == ["TUR"]
+
+
+def test_html_article_is_read():
+    body = (
+        "<html><body><article><p>Israeli jets struck targets near Damascus on Monday, "
+        "the Syrian army said in a statement carried by state media.</p><p>Syrian air "
+        "defences responded, according to the statement released later that day.</p>"
+        "</article></body></html>"
+    )
+    result = extract_with_report(ArticleInput("h", "Raid", body, date(2024, 3, 6)), registry())
+    assert any("HTML" in w for w in result.warnings)
+    assert [(e.type, e.actor) for e in result.events] == [("attack", "ISR")]
