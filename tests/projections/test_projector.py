@@ -66,7 +66,9 @@ def test_a_failed_batch_leaves_rows_and_checkpoint_untouched() -> None:
             raise RuntimeError("crash after writing the rows")
 
     with pytest.raises(RuntimeError):
-        Exploding().run_once()
+        for _ in range(600):  # until the event is visible to read_all (see drain)
+            Exploding().run_once()
+            time.sleep(0.05)
     assert table_counts() == {}
     assert not Checkpoint.objects.filter(name="stream_type_counts").exclude(cursor="").exists()
     assert drain(StreamTypeCountProjector()) == 1
