@@ -41,6 +41,8 @@ from .models import IncidentRow
 from .projections import incident_state
 
 TEMPLATES = "admin/events/incidentrow/"
+# The incident's `status` field is its factuality; "status" on the page is active/retracted.
+FIELD_LABELS = {"status": "factuality"}
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ class IncidentAdmin(admin.ModelAdmin):
             request,
             f"Incident: {state.type} {state.actor or '?'} → {state.target or '—'}",
             incident=state,
-            fields=sorted(state.fields.items()),
+            fields=sorted((FIELD_LABELS.get(k, k), k, v) for k, v in state.fields.items()),
             editable=state.status == incident_state.ACTIVE,
             forms=command_forms,
             history=selectors.incident_history(incident_id),
