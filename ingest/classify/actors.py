@@ -61,6 +61,7 @@ class ActorMention:
     force: bool = False  # "Turkish soldiers", "US troops": forces on stage
     known: bool = True  # False: an organisation not (yet) in the registry
     after_of: bool = False  # object of a preposition ("of", "for", "with"...)
+    city_name: bool = False  # a capital used as a name ("the Ankara attack": where, not who)
 
 
 PREP_BEFORE = re.compile(
@@ -96,6 +97,7 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
                 locative=locative,
                 force=force,
                 after_of=bool(PREP_BEFORE.search(before)),
+                city_name=low[m.start : m.end] in _city_aliases(registry),
             )
         )
         covered.append((m.start, end))
@@ -131,6 +133,19 @@ def _coordinated_locatives(
             m = replace(m, locative=True)
         out.append(m)
     return out
+
+
+def _city_aliases(registry: Registry) -> frozenset[str]:
+    cached = registry._cache.get("city_alias_set")
+    if cached is None:
+        names: set[str] = set()
+        for place in registry.places.values():
+            if place.precision in ("city", "site"):
+                names.add(place.name.lower())
+                names.update(a.lower() for a in place.aliases)
+        cached = frozenset(names)
+        registry._cache["city_alias_set"] = cached
+    return cached  # type: ignore[no-any-return]
 
 
 def _place_aliases(registry: Registry) -> frozenset[str]:

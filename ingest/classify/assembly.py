@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from ingest.classify.actors import ActorMention, find_actor_mentions
-from ingest.classify.casualties import find_casualties
+from ingest.classify.casualties import (
+    Casualties,
+    CasualtyMention,
+    find_casualty_mentions,
+    summed,
+)
 from ingest.classify.dates import (
     DateMention,
     deadline_after,
@@ -170,16 +175,22 @@ def _read_sentence(
     if not triggers:
         return levels
     dates = find_dates(text, published)
-    casualties = find_casualties(text)
+    casualties = find_casualty_mentions(text)
+    spans = _segments(triggers, len(text))
     denial_at = denial_position(text)
     out: list[Draft] = list(levels)
     specific = _specific_codes(registry)
-    for trig in triggers:
+    for index, trig in enumerate(triggers):
+        segment_start, segment_end = spans[index]
         if skip_reason(text, trig, reference_year):
             continue
         if trig.type == "deploy" and levels:
             continue  # "2,500 troops are deployed in Iraq" is a force level, read above
-        roles = assign_roles(text, trig, view.actors)
+        if trig.type in PHYSICAL_TYPES and _requested(triggers, index, text):
+            continue  # "demanded that Ankara withdraw": asked for, not done
+        # a denial's object is the event it denies: its patient may stand in that event
+        limit = None if trig.type == "deny" else segment_end
+        roles = assign_roles(text, trig, view.actors, limit)
         agent, patient, rule = roles.agent, roles.patient, roles.agent_rule
         actor_code = agent.code if agent else None
         target_code: str | None = None
@@ -189,7 +200,7 @@ def _read_sentence(
         patient = prefer_named(
             patient, view.actors, registry.is_umbrella(patient.code if patient else None), specific
         )
-        place = _pick_place(view, trig, agent, patient)
+        place = _pick_place(view, trig, segment_start, segment_end)
         status = status_of(text, trig, denial_at)
         when = nearest_date(dates, trig.start)
         draft_quantity = None
@@ -197,7 +208,11 @@ def _read_sentence(
             draft_quantity = _nearest_quantity(quantities, trig)
         killed = injured = None
         if trig.type in ("attack", "capture"):
-            killed, injured = casualties.killed, casualties.injured
+            own = _own_casualties(casualties, triggers, index)
+            killed, injured = own.killed, own.injured
+        if target_code is None and trig.type == "agree" and agent is not None:
+            partner = _coordinated_with(text, agent, view.actors)
+            target_code = partner.code if partner else None
         if target_code is None:
             target_code = _target(trig, actor_code, patient, place, registry)
         if actor_code is None:
@@ -292,6 +307,16 @@ def _target(
     return None
 
 
+def _coordinated_with(
+    text: str, agent: ActorMention, mentions: list[ActorMention]
+) -> ActorMention | None:
+    """ "Moscow and Ankara agreed": the partner is the other conjunct."""
+    for m in mentions:
+        if m.start > agent.end and re.fullmatch(r"\s+and\s+(?:the\s+)?", text[agent.end : m.start]):
+            return m
+    return None
+
+
 def _previous_attacker(
     drafts: list[Draft], actor: str, registry: Registry | None = None
 ) -> str | None:
@@ -335,8 +360,52 @@ PREFERRED_PREPOSITION = {
 }
 
 
+def _segments(triggers: list[Trigger], length: int) -> list[tuple[int, int]]:
+    """Each trigger's stretch of the sentence: from the previous trigger to the next one of
+    another event ("struck X in Iraq, ... after an attack in Ankara killed five")."""
+    spans = []
+    for i, t in enumerate(triggers):
+        start = triggers[i - 1].start if i else 0
+        end = length
+        for later in triggers[i + 1 :]:
+            if later.type != t.type or later.start - t.end > 25:
+                end = later.start
+                break
+        spans.append((start, end))
+    return spans
+
+
+REQUESTING = frozenset({"demand", "ultimatum", "threaten"})
+
+
+def _requested(triggers: list[Trigger], index: int, text: str) -> bool:
+    """A physical verb that is the content of a demand or threat before it."""
+    trig = triggers[index]
+    if trig.rule.noun:
+        return False
+    return any(
+        t.type in REQUESTING and t.end <= trig.start and trig.start - t.end < 60
+        for t in triggers[:index]
+    )
+
+
+def _own_casualties(
+    casualties: list[CasualtyMention], triggers: list[Trigger], index: int
+) -> Casualties:
+    """Counts tied to this trigger: those after it (before the next violent one), or those
+    before the first violent trigger ("Three soldiers were killed in a drone attack")."""
+    violent = [i for i, t in enumerate(triggers) if t.type in ("attack", "capture")]
+    own = []
+    for c in casualties:
+        before = [i for i in violent if triggers[i].start <= c.position]
+        owner = before[-1] if before else (violent[0] if violent else None)
+        if owner == index:
+            own.append(c)
+    return summed(own)
+
+
 def _pick_place(
-    view: SentenceView, trig: Trigger, agent: ActorMention | None, patient: ActorMention | None
+    view: SentenceView, trig: Trigger, segment_start: int, segment_end: int
 ) -> PlaceEntry | None:
     text = view.sentence.text
     # a place inside an actor's name is the actor ("Baghdad blasted", "Iran-backed")
@@ -345,6 +414,8 @@ def _pick_place(
     preferred = PREFERRED_PREPOSITION.get(trig.type, ("in", "at", "on", "near", "to", "into"))
     for p in view.places:
         if any(p.start < e and s < p.end for s, e in actor_spans):
+            continue
+        if p.start >= segment_end or p.end <= segment_start:
             continue
         before = text[max(0, p.start - 40) : p.start].lower()
         score = PRECISION_RANK.get(p.place.precision, 0) * 10.0

@@ -71,18 +71,25 @@ def _kind(verb: str) -> str:
 CUES = ("kill", "dead", "died", "slain", "slay", "lives", "injur", "wound", "hurt")
 
 
-def find_casualties(sentence: str) -> Casualties:
+@dataclass(frozen=True)
+class CasualtyMention:
+    kind: str  # killed or injured
+    value: int
+    position: int  # where the verb stands, to tie the count to the nearest event
+
+
+def find_casualty_mentions(sentence: str) -> list[CasualtyMention]:
     low = sentence.lower()
     if not any(cue in low for cue in CUES):
-        return Casualties()
-    found: dict[str, int] = {}
+        return []
+    found: list[CasualtyMention] = []
     for m in PASSIVE.finditer(sentence):
         subject = m.group("subject")
         # the counted phrase ends the subject: "An officer and four soldiers were killed"
         subject = re.split(r"[,;:]|\b(?:that|after|when|while)\b", subject)[-1]
         value = count_list(subject)
         if value is not None:
-            found.setdefault(_kind(m.group("verb")), value)
+            found.append(CasualtyMention(_kind(m.group("verb")), value, m.start("verb")))
     for m in ACTIVE.finditer(sentence):
         before = sentence[max(0, m.start() - 20) : m.start()].lower()
         if re.search(r"\b(?:were|was|been|are|being)\s+(?:\w+\s+)?$", before):
@@ -90,9 +97,21 @@ def find_casualties(sentence: str) -> Casualties:
         phrase = STOP.split(HEDGE.sub("", m.group("object")), maxsplit=1)[0]
         value = count_list(phrase)
         if value is not None:
-            found.setdefault(_kind(m.group("verb")), value)
+            found.append(CasualtyMention(_kind(m.group("verb")), value, m.start()))
     for m in BARE_COUNT.finditer(sentence):
         value = to_int(m.group("num"))
         if value is not None:
-            found.setdefault(_kind(m.group("verb")), value)
-    return Casualties(found.get("killed"), found.get("injured"))
+            found.append(CasualtyMention(_kind(m.group("verb")), value, m.start("verb")))
+    return found
+
+
+def summed(mentions: list[CasualtyMention]) -> Casualties:
+    """The first count of each kind (later ones restate or belong to another event)."""
+    first: dict[str, int] = {}
+    for m in mentions:
+        first.setdefault(m.kind, m.value)
+    return Casualties(first.get("killed"), first.get("injured"))
+
+
+def find_casualties(sentence: str) -> Casualties:
+    return summed(find_casualty_mentions(sentence))

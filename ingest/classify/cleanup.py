@@ -17,6 +17,8 @@ HTML_HINT = re.compile(r"<\s*(?:html|body|p|div|br|span|a|article|h[1-6]|li|tabl
 TAG = re.compile(r"<[^>]+>")
 SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+LETTER = re.compile(r"[^\W\d_]")
+NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f]")
 ENGLISH_STOPWORDS = frozenset(
     [
         "the",
@@ -169,9 +171,9 @@ def english_ratio(text: str) -> tuple[int, float]:
 
 def reads_as_english(text: str) -> bool:
     """English function words outnumber those of other languages, in Latin script."""
-    sample = text[:20_000]
-    letters = [c for c in sample if c.isalpha()]
-    if letters and sum(not ("a" <= c.lower() <= "z") for c in letters) / len(letters) > 0.3:
+    sample = text[:6_000]
+    letters = len(LETTER.findall(sample))
+    if letters and len(NON_LATIN.findall(sample)) / letters > 0.3:
         return False
     words = WORD.findall(sample.lower())
     if len(words) < 8:

@@ -153,13 +153,37 @@ def deadline_after(sentence: str, published: date | None) -> datetime | None:
         return None
     m = DURATION.search(sentence)
     if not m:
-        return None
+        return _deadline_by_date(sentence, published)
     raw = m.group("num").lower()
     amount = int(raw) if raw.isdigit() else DURATION_WORDS[raw]
     unit = m.group("unit").lower().rstrip("s")
     hours = amount * {"hour": 1, "day": 24, "week": 24 * 7}[unit]
     start = datetime.combine(published, time(0, 0), tzinfo=UTC)
     return start + timedelta(hours=hours)
+
+
+END_OF = re.compile(
+    rf"\b(?:until|by|before)\s+the\s+end\s+of\s+(?:the\s+(?P<this>month)|{MONTH})", re.I
+)
+BY_DATE = re.compile(rf"\b(?:until|by|before)\s+{MONTH}\s+{DAY}\b")
+
+
+def _deadline_by_date(sentence: str, published: date) -> datetime | None:
+    """ "until the end of the month", "by the end of February", "by March 1"."""
+    m = END_OF.search(sentence)
+    if m:
+        month = published.month if m.group("this") else _month(m.group("month"))
+        year = published.year + (1 if month < published.month else 0)
+        first_next = date(year + month // 12, month % 12 + 1, 1)
+        return datetime.combine(first_next, time(0, 0), tzinfo=UTC)
+    m = BY_DATE.search(sentence)
+    if m:
+        month, day = _month(m.group("month")), int(m.group("day"))
+        year = published.year + (1 if month < published.month else 0)
+        when = _safe(year, month, day)
+        if when:
+            return datetime.combine(when + timedelta(days=1), time(0, 0), tzinfo=UTC)
+    return None
 
 
 def parse_publication(value: str | None) -> date | None:

@@ -22,13 +22,13 @@ from ingest.classify.triggers import SPEECH_TYPES, Trigger
 LIGHT_VERB = re.compile(
     r"\b(?:carried\s+out|carries\s+out|carry\s+out|conducted|conducts|conduct|launched|"
     r"launches|launch|staged|mounted|executed|waged|waging|claimed\s+(?:\w+\s+)?responsibility"
-    r"\s+for|was\s+behind|were\s+behind|responsible\s+for|issued|made|ordered|began|started)"
+    r"\s+for|claimed|claims|pressed|intensified|stepped\s+up|was\s+behind|were\s+behind|responsible\s+for|issued|made|ordered|began|started)"
     r"\s+(?:[\w'\u2019-]+\s+){0,5}$",
     re.IGNORECASE,
 )
 REPORTING = re.compile(
     r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
-    r"claimed(?!\s+(?:\w+\s+)?responsibility)|according\s+to\s+[\w ]{1,30}?)\b"
+    r"claimed\s+that|according\s+to\s+[\w ]{1,30}?)\b"
     r",?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
     re.IGNORECASE,
 )
@@ -69,6 +69,8 @@ def _by_agent(
     if re.search(r"\b(?:\w+ed|\w+ing|that|which|who|used|when|and)\b", between, re.I):
         return None, -1
     by_at = trigger.end + m.end()
+    if re.match(r"[\w-]+ing\b", sentence[by_at:]):
+        return None, -1  # "retaliated by striking ...": a means, not an agent
     for mention in mentions:
         if mention.start < by_at or not _usable(mention):
             continue
@@ -145,14 +147,20 @@ def _clause_start(sentence: str, trigger: Trigger, speech: bool) -> int:
     return max(start, cut + 1)
 
 
-def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) -> Roles:
+def assign_roles(
+    sentence: str, trigger: Trigger, mentions: list[ActorMention], limit: int | None = None
+) -> Roles:
+    """Agent and patient of `trigger`; the patient is looked for before `limit` (where the
+    next event's words begin)."""
     speech = trigger.type in SPEECH_TYPES
     agent: ActorMention | None = None
     rule = ""
     between_patient: ActorMention | None = None
 
     by_agent, by_at = _by_agent(sentence, trigger, mentions)
-    passive = bool(PASSIVE_BEFORE.search(sentence[max(0, trigger.start - 25) : trigger.start]))
+    passive = bool(PASSIVE_BEFORE.search(sentence[max(0, trigger.start - 25) : trigger.start])) or (
+        trigger.text.lower().endswith("ed") and sentence[trigger.end :].startswith(" by ")
+    )
     if by_agent is not None and speech and not passive and not trigger.rule.noun:
         # "a violation of our sovereignty by the Turkish side": the violator is the patient
         between_patient, by_agent = by_agent, None
@@ -171,7 +179,7 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
             if m.end > trigger.start or not _usable(m):
                 continue
             gap = sentence[m.end : trigger.start]
-            if MODIFIER_GAP.match(gap) and not VERBISH.search(gap):
+            if MODIFIER_GAP.match(gap) and not VERBISH.search(gap) and not m.city_name:
                 agent, rule = m, "modifier"
             break
 
@@ -237,6 +245,8 @@ def assign_roles(sentence: str, trigger: Trigger, mentions: list[ActorMention]) 
     if patient is None:
         end = sentence.find(";", trigger.end)
         end = len(sentence) if end < 0 else end
+        if limit is not None:
+            end = min(end, limit)
         after = [
             m
             for m in mentions

@@ -155,7 +155,8 @@ RULES: list[TriggerRule] = [
     # --- ultimatum
     TriggerRule("ultimatum", _r(
         r"ultimatum|(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
-        r"(?:hours?|days?)\s+to|\d+[- ](?:hour|day)\s+deadline"
+        r"(?:hours?|days?)\s+to|\d+[- ](?:hour|day)\s+deadline|"
+        r"(?:gave|give|gives|given|giving)\s+(?:[\w-]+\s+){0,4}?until\s+[^.;]{3,40}?\s+to"
     ), negation_ok=True, hint=("ultimatum", "gave", "give", "giving", "deadline")),
     # --- deny
     TriggerRule("deny", _r(
@@ -215,13 +216,26 @@ def _as_noun(rule: TriggerRule) -> TriggerRule:
     return TriggerRule(rule.type, rule.pattern, noun=True, negation_ok=rule.negation_ok)
 
 
+ALL_CUES = sorted({c for rule in RULES for c in (rule.cues or ())}, key=len, reverse=True)
+CUE_SCAN = re.compile("|".join(re.escape(c) for c in ALL_CUES))
+# a longer cue found at a position also stands for the shorter cues it starts with
+CUE_CLOSURE = {c: frozenset(p for p in ALL_CUES if c.startswith(p)) for c in ALL_CUES}
+
+
+def present_cues(low: str) -> set[str]:
+    found: set[str] = set()
+    for cue in set(CUE_SCAN.findall(low)):
+        found |= CUE_CLOSURE[cue]
+    return found
+
+
 def find_triggers(sentence: str) -> list[Trigger]:
     """All triggers, longest first where they overlap ("struck a deal" is not a strike)."""
     found: list[Trigger] = []
-    low = sentence.lower()
+    cues_here = present_cues(sentence.lower())
     for rule in RULES:
         rule_cues = rule.cues
-        if rule_cues is not None and not any(cue in low for cue in rule_cues):
+        if rule_cues is not None and cues_here.isdisjoint(rule_cues):
             continue
         for m in rule.pattern.finditer(sentence):
             text = m.group(0)

@@ -51,3 +51,10 @@ def test_publication_dates_and_datelines():
     assert parse_publication("2024-03-06T10:00:00Z") == WEDNESDAY
     assert parse_publication("Wed, 06 Mar 2024 10:00:00 GMT") == WEDNESDAY
     assert dateline(["Breaking", "March 6, 2024", "Text."]) == WEDNESDAY
+
+
+def test_deadline_by_a_date():
+    assert deadline_after("gave Damascus until the end of the month to withdraw", WEDNESDAY) == (
+        datetime(2024, 4, 1, tzinfo=UTC)
+    )
+    assert deadline_after("must leave by March 20", WEDNESDAY) == datetime(2024, 3, 21, tzinfo=UTC)
