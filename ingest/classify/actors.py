@@ -145,7 +145,7 @@ def _city_aliases(registry: Registry) -> frozenset[str]:
                 names.update(a.lower() for a in place.aliases)
         cached = frozenset(names)
         registry._cache["city_alias_set"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _place_aliases(registry: Registry) -> frozenset[str]:
