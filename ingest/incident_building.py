@@ -43,6 +43,11 @@ class BuildSummary:
     released: list[uuid.UUID] = field(default_factory=list)  # other sources still hold it
     repeated: int = 0  # events the article states twice (headline and body)
 
+    @property
+    def changed(self) -> bool:
+        """Whether anything was appended to the log."""
+        return bool(self.reported or self.corroborated or self.retracted)
+
 
 def signature_of(event: ExtractedEvent, article: Article) -> IncidentSignature:
     return IncidentSignature(

@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from events.projections.wakeup import request_catch_up
+
 from .classify.types import ArticleInput, ExtractedEvent
 from .incident_building import BuildSummary, build_incidents
 from .models import Article, ArticleStatus, Feed
@@ -226,6 +228,8 @@ def classify_article(*, article_id: int) -> str:
         if article.content_hash != read_hash:
             return "superseded"  # re-pushed meanwhile; its own task reads the new text
         summary = build_incidents(article=article, events=events, classifier_version=version)
+        if summary.changed:
+            request_catch_up()  # after the commit: the read models follow the new events
         article.status = ArticleStatus.CLASSIFIED
         article.classifier_version = version[:40]
         article.classified_at = timezone.now()

@@ -34,6 +34,9 @@ def test_create_feed_with_a_given_secret_and_refuses_a_twin() -> None:
         call_command("create_feed", "afp", stdout=StringIO())
     with pytest.raises(CommandError, match="16 characters"):
         call_command("create_feed", "ap", "--secret", "short", stdout=StringIO())
+    with pytest.raises(CommandError, match="not a slug"):
+        call_command("create_feed", "two words", stdout=StringIO())
+    assert Feed.objects.count() == 1
 
 
 def test_ingest_a_folder_with_its_manifest_then_again_as_duplicates() -> None:

@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 
 from ingest.feed_services import create_feed
@@ -18,6 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug, secret = options["slug"], options["secret"]
+        try:
+            validate_slug(slug)
+        except ValidationError:
+            raise CommandError(f"{slug!r} is not a slug: letters, digits, - and _") from None
         if secret is not None and len(secret) < 16:
             raise CommandError("--secret must be at least 16 characters")
         try:
