@@ -87,6 +87,7 @@ class Draft:
     sentence: int
     agent_known: bool = True
     headline: bool = False
+    weak_target: bool = False  # only the country of the place, no actor named as the target
     extras: dict[str, object] = field(default_factory=dict)
 
 
@@ -236,7 +237,7 @@ def _read_sentence(
             ]
             if others and trig.type == "condemn":
                 target_code = others[0].code
-            else:
+            elif trig.type != "demand":
                 target_code = _previous_attacker(earlier + out, actor_code, registry)
         if target_code is None and trig.type == "deny":
             target_code = _accuser(earlier + out, actor_code)
@@ -256,6 +257,9 @@ def _read_sentence(
                 type=trig.type,
                 actor=actor_code,
                 target=target_code,
+                weak_target=trig.type in ("attack", "capture")
+                and patient is None
+                and target_code is not None,
                 place=place,
                 quantity=draft_quantity,
                 killed=killed,
@@ -418,7 +422,7 @@ def _pick_place(
         if p.start >= segment_end or p.end <= segment_start:
             continue
         before = text[max(0, p.start - 40) : p.start].lower()
-        score = PRECISION_RANK.get(p.place.precision, 0) * 10.0
+        score = PRECISION_RANK.get(p.place.precision, 0) * 4.0
         if re.search(rf"\b(?:{'|'.join(preferred)})\s+(?:the\s+)?(?:\w+ern\s+)?$", before):
             score += 6
         distance = abs(p.start - trig.end) if p.start >= trig.end else abs(trig.start - p.end)
@@ -548,7 +552,8 @@ def _compatible(a: Draft, b: Draft, registry: Registry) -> bool:
     if a.type != b.type or a.actor != b.actor:
         return False
     umbrella = registry.is_umbrella(a.target) or registry.is_umbrella(b.target)
-    if a.target and b.target and a.target != b.target and not umbrella:
+    weak = a.weak_target or b.weak_target
+    if a.target and b.target and a.target != b.target and not umbrella and not weak:
         return False
     if not _places_agree(a.place, b.place):
         return False
@@ -593,9 +598,10 @@ def merge_drafts(drafts: list[Draft], registry: Registry) -> list[Draft]:
         if home is None:
             merged.append(replace(d, evidence=list(d.evidence)))
             continue
-        if home.target is None or registry.is_umbrella(home.target):
-            if d.target and not registry.is_umbrella(d.target):
-                home.target = d.target
+        if home.target is None or home.weak_target or registry.is_umbrella(home.target):
+            stronger = d.target and not d.weak_target
+            if stronger and (home.weak_target or not registry.is_umbrella(d.target)):
+                home.target, home.weak_target = d.target, False
             home.target = home.target or d.target
         home.place = _more_specific(home.place, d.place)
         if home.quantity is None or home.quantity.value is None:

@@ -9,7 +9,7 @@ their year resolve.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import dateparser
@@ -28,7 +28,10 @@ DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 MONTH_CUE = r"[Ll]ast|[Tt]his|[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-?|[Bb]y|[Ss]ince"
 WEEKDAY_CUE = r"on|last|this|in|since|late|early"
 WEEKDAY = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-RELATIVE = r"yesterday|today|tonight|this morning|this evening|earlier today|overnight|last night"
+RELATIVE = (
+    r"yesterday|today|tonight|this morning|this evening|earlier today|overnight|last night|"
+    r"(?:over|at|during)\s+the\s+weekend|last\s+weekend"
+)
 PATTERNS = [
     ("day", re.compile(rf"\b{MONTH}\s+{DAY}\b(?:,?\s+{YEAR}\b)?")),
     ("day", re.compile(rf"\b{DAY}\s+{MONTH}(?:,?\s+{YEAR}\b)?")),
@@ -38,6 +41,9 @@ PATTERNS = [
     ("relative", re.compile(rf"\b(?P<rel>{RELATIVE})\b", re.I)),
     ("year", re.compile(rf"\b(?P<rel>in|since|by|during)\s+(?:early\s+|late\s+|mid-?)?{YEAR}\b")),
 ]  # fmt: skip
+
+
+SINCE_BEFORE = re.compile(r"\bsince\b[^,.;]{0,45}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,10 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             mention = _resolve(kind, m, published)
+            if mention is not None and SINCE_BEFORE.search(
+                sentence[max(0, m.start() - 50) : m.start()]
+            ):
+                mention = replace(mention, since=True)  # "since the war began in October"
             if mention is not None:
                 found.append(mention)
                 taken.append((m.start(), m.end()))
@@ -117,6 +127,10 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> DateMention
     if kind == "relative":
         if published is None:
             return None
+        if "weekend" in rel:
+            # the weekend just gone, dated by its Sunday
+            back = (published.weekday() - 6) % 7 or 7
+            return DateMention(m.start(), m.end(), published - timedelta(days=back), "day")
         back = 1 if rel in ("yesterday", "last night") else 0
         return DateMention(m.start(), m.end(), published - timedelta(days=back), "day")
     if kind == "year" and year is not None:

@@ -40,7 +40,10 @@ def find_matches(text: str, low: str, automaton: ahocorasick.Automaton) -> list[
     for end_index, (length, hits) in automaton.iter(low):
         start = end_index - length + 1
         end = end_index + 1
-        if start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_"):
+        glued = start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_")
+        # scraped text glues words ("In earlyAnkara"): a capital after a small letter
+        # starts a new word
+        if glued and not (text[start].isupper() and text[start - 1].islower()):
             continue
         if end < n and (low[end].isalnum() or low[end] == "_"):
             continue

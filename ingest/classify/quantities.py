@@ -20,8 +20,9 @@ UNITS = {
     "fighter jets": "aircraft", "planes": "aircraft", "bombers": "aircraft",
     "helicopters": "helicopters", "vehicles": "vehicles", "armored vehicles": "vehicles",
     "armoured vehicles": "vehicles", "tanks": "tanks", "warships": "ships", "ships": "ships",
-    "destroyers": "ships", "drones": "drones", "missile batteries": "batteries",
-    "batteries": "batteries",
+    "aircraft carriers": "ships", "carriers": "ships", "submarines": "ships",
+    "carrier strike groups": "ships", "destroyers": "ships", "drones": "drones",
+    "missile batteries": "batteries", "batteries": "batteries",
 }  # fmt: skip
 UNIT_WORD = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 HEDGE = (

@@ -136,6 +136,28 @@ def _speech_agent(
     return candidates[-1] if candidates else None
 
 
+def _first_conjunct(
+    sentence: str, mention: ActorMention, mentions: list[ActorMention]
+) -> ActorMention:
+    """ "The United States and Britain carried out": the first named leads."""
+    for m in mentions:
+        if m.end <= mention.start and re.fullmatch(
+            r"\s+and\s+(?:the\s+)?", sentence[m.end : mention.start]
+        ):
+            return m
+    return mention
+
+
+def _pronoun_speaker(
+    sentence: str, start: int, mentions: list[ActorMention]
+) -> ActorMention | None:
+    """ "Hezbollah said it had launched rockets": "it" is the speaker."""
+    if not re.match(r"\s*(?:it|they|we)\b", sentence[start:], re.IGNORECASE):
+        return None
+    speakers = [m for m in mentions if m.end <= start and _usable(m) and not m.after_of]
+    return speakers[0] if speakers else None
+
+
 def _clause_start(sentence: str, trigger: Trigger, speech: bool) -> int:
     if speech:
         cut = sentence.rfind(";", 0, trigger.start)
@@ -218,7 +240,9 @@ def assign_roles(
         else:
             # the subject, not an object of a preposition, unless it names forces on stage
             subjects = [m for m in candidates if not m.after_of or m.force]
-            agent = subjects[-1] if subjects else None
+            agent = _first_conjunct(sentence, subjects[-1], mentions) if subjects else None
+            if agent is None and start > 0:
+                agent = _pronoun_speaker(sentence, start, mentions)
         rule = "subject" if agent is not None else rule
 
     if agent is None and trigger.type in ("attack", "condemn", "threaten"):

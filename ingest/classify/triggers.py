@@ -88,10 +88,12 @@ RULES: list[TriggerRule] = [
         r"opened\s+fire|fired\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
         r"tear\s+gas)|oust(?:ed|s|ing)?|drove\s+out|assault(?:ed|s|ing)?|"
         r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
-        r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled"
+        r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled|"
+        r"(?:launched|fired|lobbed)\s+(?:[\w-]+\s+){0,4}?(?:rockets|missiles|drones|mortars|"
+        r"projectiles|shells)\s+(?:at|on|into|toward|towards|against)"
     ), hint=("struck", "attack", "bomb", "shell", "raid", "ambush", "invad", "storm", "target",
              "hit", "pound", "shot", "shoot", "fire", "oust", "drove", "assault", "siege",
-             "besieged", "broke", "retaliated")),
+             "launched", "lobbed", "besieged", "broke", "retaliated")),
     TriggerRule("attack", _r(
         r"(?:(?:air|drone|missile|rocket|artillery|precision|retaliatory)[- ]?)?strikes?|"
         r"airstrikes?|air-strikes?|bombings?|shelling|shootdown|invasion|incursion|"
@@ -139,12 +141,13 @@ RULES: list[TriggerRule] = [
         r"threaten(?:s|ed|ing)?|(?:issued|made)\s+(?:a\s+|an\s+)?(?:\w+\s+)?threat|"
         r"warn(?:s|ed|ing)?|vow(?:s|ed|ing)?\s+(?:to\s+)?(?:retaliate|respond|revenge|avenge|"
         r"punish|hit\s+back)|pledg(?:e|ed|es)\s+to\s+(?:retaliate|respond|avenge|punish)|"
-        r"promised\s+(?:revenge|retaliation)"
+        r"promised\s+(?:revenge|retaliation)|"
+        r"vow(?:s|ed)?\s+that\s+[^.;]{0,40}?(?:respond|retaliate|revenge|avenge|punish)"
     ), hint=("threat", "warn", "vow", "pledg", "promised")),
     TriggerRule("threaten", _r(
-        r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?unanswered|"
+        r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?(?:unanswered|unpunished)|"
         r"(?:will|would)\s+(?:certainly\s+|surely\s+)?be\s+punished"
-    ), negation_ok=True, hint=("unanswered", "punished")),
+    ), negation_ok=True, hint=("unanswered", "punished", "unpunished")),
     # --- demand
     TriggerRule("demand", _r(
         r"demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon|for)|urg(?:e|ed|es|ing)|"
@@ -200,6 +203,9 @@ NOUN_OR_VERB = frozenset(
         "deployment",
         "withdrawal",
         "condemnation",
+        "warning",
+        "warnings",
+        "threat",
     ]
 )
 DETERMINER_BEFORE = re.compile(

@@ -58,3 +58,7 @@ def test_deadline_by_a_date():
         datetime(2024, 4, 1, tzinfo=UTC)
     )
     assert deadline_after("must leave by March 20", WEDNESDAY) == datetime(2024, 3, 21, tzinfo=UTC)
+
+
+def test_the_weekend_just_gone_is_dated_by_its_sunday():
+    assert resolved("Strikes over the weekend killed 25.") == [("2024-03-03", "day")]
