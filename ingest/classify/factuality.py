@@ -64,6 +64,17 @@ PREPOSITION_GERUND = re.compile(
 )
 
 
+# "would require Turkey to withdraw", "urged Biden to strike": asked of someone, not done
+REQUESTED = re.compile(
+    r"\b(?:require[sd]?|requiring|forced?|forcing|urge[sd]?|urging|ask(?:s|ed|ing)?|"
+    r"press(?:es|ed|ing)|pressured?|pressuring|wants?|wanted|expects?|allow(?:s|ed)?|"
+    r"permit(?:s|ted)?|demand(?:s|ed|ing)?|persuaded?|convinced?|ordered|"
+    r"call(?:ed|s|ing)?\s+(?:on|upon))\s+(?:[\w'-]+\s+){0,4}?to\s+"
+    r"(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def clause_before(sentence: str, trigger: Trigger, limit: int = 80) -> str:
     """The text before the trigger back to the previous clause break (at most `limit`)."""
     chunk = sentence[max(0, trigger.start - limit) : trigger.start]
@@ -87,6 +98,8 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
             year = int(m.group(1))
             if year < reference_year - 1 and abs(m.start() - trigger.start) < 90:
                 return "background"
+    if trigger.type in PHYSICAL_TYPES and REQUESTED.search(before):
+        return "requested"
     if (
         trigger.type in PHYSICAL_TYPES
         and INFINITIVE.search(before[-12:])

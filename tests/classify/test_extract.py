@@ -129,3 +129,28 @@ def test_html_article_is_read():
     result = extract_with_report(ArticleInput("h", "Raid", body, date(2024, 3, 6)), registry())
     assert any("HTML" in w for w in result.warnings)
     assert [(e.type, e.actor) for e in result.events] == [("attack", "ISR")]
+
+
+def test_rocket_launch_by_a_speaker_who_says_it():
+    events = read("Hezbollah said it had launched rockets at an Israeli army base near Metula.")
+    attack = one(events, "attack", "HEZBOLLAH")
+    assert attack.target == "ISR"
+
+
+def test_coordinated_subjects_and_agreement_partners():
+    events = read(
+        "The United States and Britain carried out air strikes on Houthi targets in Yemen. "
+        "Moscow and Ankara agreed to continue talks on Idlib."
+    )
+    attack = one(events, "attack", "USA")
+    assert (attack.target, attack.location) == ("HOUTHIS", "Yemen")
+    assert one(events, "agree", "RUS").target == "TUR"
+
+
+def test_counts_belong_to_their_own_attack():
+    events = read(
+        "Turkish jets struck PKK targets in northern Iraq on Saturday, a day after an attack "
+        "in Ankara killed five people."
+    )
+    attack = one(events, "attack", "TUR")
+    assert (attack.target, attack.location, attack.killed) == ("PKK", "Iraq", None)

@@ -29,3 +29,8 @@ def test_no_event_when_negated_speculative_historical_or_a_purpose():
         "purpose clause"
     )
     assert reason("Kurdish forces made a push to oust ISIS from the town.", "attack") is None
+
+
+def test_actions_asked_of_someone_are_no_events():
+    text = "Any deal would require Turkey to withdraw its troops."
+    assert skip_reason(text, first(text, "withdraw"), 2024) == "requested"
