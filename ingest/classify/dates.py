@@ -39,6 +39,8 @@ PATTERNS = [
     ("month", re.compile(rf"\b{MONTH}\s+{YEAR}\b")),
     ("weekday", re.compile(rf"\b(?P<rel>{WEEKDAY_CUE})?\s*(?P<wd>{WEEKDAY})(?:'s|\u2019s)?\b")),
     ("relative", re.compile(rf"\b(?P<rel>{RELATIVE})\b", re.I)),
+    ("period", re.compile(r"\b(?P<rel>(?:earlier\s+|later\s+)?this\s+month|last\s+month|"
+                          r"this\s+year|last\s+year|earlier\s+this\s+year)\b", re.I)),
     ("year", re.compile(rf"\b(?P<rel>in|since|by|during)\s+(?:early\s+|late\s+|mid-?)?{YEAR}\b")),
 ]  # fmt: skip
 
@@ -133,6 +135,16 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> DateMention
             return DateMention(m.start(), m.end(), published - timedelta(days=back), "day")
         back = 1 if rel in ("yesterday", "last night") else 0
         return DateMention(m.start(), m.end(), published - timedelta(days=back), "day")
+    if kind == "period":
+        if published is None:
+            return None
+        if rel.endswith("month"):
+            first = published.replace(day=1)
+            if rel.startswith("last"):
+                first = (first - timedelta(days=1)).replace(day=1)
+            return DateMention(m.start(), m.end(), first, "month")
+        year_value = published.year - (1 if rel.startswith("last") else 0)
+        return DateMention(m.start(), m.end(), date(year_value, 1, 1), "year")
     if kind == "year" and year is not None:
         return DateMention(m.start(), m.end(), date(year, 1, 1), "year", since)
     return None

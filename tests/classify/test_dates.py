@@ -62,3 +62,11 @@ def test_deadline_by_a_date():
 
 def test_the_weekend_just_gone_is_dated_by_its_sunday():
     assert resolved("Strikes over the weekend killed 25.") == [("2024-03-03", "day")]
+
+
+def test_this_month_last_month_last_year():
+    assert resolved("It announced earlier this month and again last month, as last year.") == [
+        ("2024-03-01", "month"),
+        ("2024-02-01", "month"),
+        ("2023-01-01", "year"),
+    ]
