@@ -38,7 +38,7 @@ from ingest.classify.triggers import PHYSICAL_TYPES, SPEECH_TYPES, Trigger, find
 STATUS_PRIORITY = {"denied": 0, "asserted": 1, "reported": 2, "claimed": 3, "planned": 4}
 AGENT_CONFIDENCE = {
     "by": 0.8, "modifier": 0.75, "after": 0.75, "subject": 0.7, "speaker": 0.7, "of": 0.7,
-    "from": 0.6, "two_sides": 0.5,
+    "from": 0.6, "two_sides": 0.5, "pronoun": 0.5,
 }  # fmt: skip
 TWO_SIDES = re.compile(
     r"\b(?:the\s+two\s+(?:sides|countries|governments|nations|leaders|allies|presidents)|"
@@ -97,6 +97,7 @@ class SentenceView:
     low: str
     actors: list[ActorMention]
     places: list[PlaceMention]
+    previous: SentenceView | None = None
 
 
 def read_article(
@@ -117,9 +118,10 @@ def read_article(
     reference_year = published.year if published else None
     drafts: list[Draft] = []
     old_paragraphs = _old_paragraphs(views, reference_year)
-    for view in views:
+    for position, view in enumerate(views):
         if view.sentence.paragraph in old_paragraphs:
             continue
+        view.previous = views[position - 1] if position else None
         drafts.extend(
             _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
         )
@@ -193,6 +195,9 @@ def _read_sentence(
         limit = None if trig.type == "deny" else segment_end
         roles = assign_roles(text, trig, view.actors, limit)
         agent, patient, rule = roles.agent, roles.patient, roles.agent_rule
+        if agent is None and trig.type in SPEECH_TYPES:
+            agent = _sentence_pronoun(text, trig, view.previous)
+            rule = "pronoun" if agent is not None else rule
         actor_code = agent.code if agent else None
         target_code: str | None = None
         two_sides = trig.type == "agree" and len(top_states) == 2
@@ -234,6 +239,7 @@ def _read_sentence(
                 and not m.locative
                 and m.code != actor_code
                 and not _family(registry, actor_code, m.code)
+                and not (agent is not None and _conjuncts(text, m, agent))
             ]
             if others and trig.type == "condemn":
                 target_code = others[0].code
@@ -283,6 +289,19 @@ def _read_sentence(
     return out
 
 
+def _sentence_pronoun(
+    text: str, trig: Trigger, previous: SentenceView | None
+) -> ActorMention | None:
+    """ "He gave the YPG a week to leave": a sentence opening with a pronoun continues the
+    previous sentence's subject (speech acts only: who says, threatens, demands)."""
+    if previous is None or not re.match(r"(?:He|She|They)\s", text):
+        return None
+    if trig.start > 60:
+        return None
+    subjects = [m for m in previous.actors if not m.sponsor and not m.locative and not m.after_of]
+    return subjects[0] if subjects else None
+
+
 DEFINITE = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:[\w-]+\s+)?$", re.I)
 
 
@@ -309,6 +328,12 @@ def _target(
     if trig.type in ("attack", "capture"):
         return place_country
     return None
+
+
+def _conjuncts(text: str, a: ActorMention, b: ActorMention) -> bool:
+    """ "The European Union and the Arab League": acting together, not on each other."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return bool(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[first.end : second.start]))
 
 
 def _coordinated_with(

@@ -163,13 +163,13 @@ def nearest_date(dates: list[DateMention], position: int, reach: int = 140) -> D
 
 
 DURATION = re.compile(
-    r"\b(?P<num>\d+|one|two|three|four|five|six|seven|ten|twenty-four|forty-eight|seventy-two)"
-    r"[- ](?P<unit>hours?|days?|weeks?)\b",
+    r"\b(?P<num>\d+|a|an|one|two|three|four|five|six|seven|ten|twenty-four|forty-eight|"
+    r"seventy-two)[- ](?P<unit>hours?|days?|weeks?|months?)\b",
     re.IGNORECASE,
 )
 DURATION_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
-    "twenty-four": 24, "forty-eight": 48, "seventy-two": 72,
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "ten": 10, "twenty-four": 24, "forty-eight": 48, "seventy-two": 72,
 }  # fmt: skip
 
 
@@ -183,7 +183,7 @@ def deadline_after(sentence: str, published: date | None) -> datetime | None:
     raw = m.group("num").lower()
     amount = int(raw) if raw.isdigit() else DURATION_WORDS[raw]
     unit = m.group("unit").lower().rstrip("s")
-    hours = amount * {"hour": 1, "day": 24, "week": 24 * 7}[unit]
+    hours = amount * {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30}[unit]
     start = datetime.combine(published, time(0, 0), tzinfo=UTC)
     return start + timedelta(hours=hours)
 

@@ -36,8 +36,20 @@ PLANNED_BEFORE = re.compile(
     r"to\s+be|ready\s+to|are\s+being|is\s+being|'ll)\b(?:\s+[\w-]+){0,4}?\s*$",
     re.IGNORECASE,
 )
+# "the planned incursion", "Turkey prepares offensive", "clearing the way for an offensive"
+PLANNED_NOUN = re.compile(
+    r"\b(?:planned|upcoming|imminent|expected|looming|possible|potential|threatened|proposed|"
+    r"impending|prepar(?:es|ing|ed)(?:\s+for)?|clearing\s+the\s+way\s+for|paving\s+the\s+"
+    r"way\s+for|ahead\s+of)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 NEGATION = re.compile(
     r"\b(?:not|n't|never|no\s+longer|neither|nor|without)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "did not endorse a Turkish operation": a noun under a negated verb
+NEGATION_OF_OBJECT = re.compile(
+    r"\b(?:not|n't|never)\s+(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 SPECULATION = re.compile(
@@ -86,7 +98,15 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     """Why this trigger is not an event of its own, or None when it is one."""
     before = sentence[max(0, trigger.start - 60) : trigger.start]
     clause = clause_before(sentence, trigger)
-    negated = NEGATION.search(before) or re.search(r"\bnot\b|n't\b", trigger.text, re.I)
+    if re.match(r"warn(?:s|ed|ing)?$", trigger.text, re.I) and re.match(
+        r"\s+that\b", sentence[trigger.end :]
+    ):
+        return "a warning about, not a threat to"
+    negated = (
+        NEGATION.search(before)
+        or (trigger.rule.noun and NEGATION_OF_OBJECT.search(before))
+        or re.search(r"\bnot\b|n't\b", trigger.text, re.I)
+    )
     if negated and not trigger.rule.negation_ok and trigger.type != "deny":
         return "negated"
     if SPECULATION.search(clause):
@@ -121,6 +141,10 @@ def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
     if trigger.type == "deny":
         return "asserted"
     if trigger.type in PHYSICAL_TYPES:
+        if trigger.rule.noun and PLANNED_NOUN.search(
+            sentence[max(0, trigger.start - 50) : trigger.start]
+        ):
+            return "planned"
         reported = bool(REPORT.search(sentence))
         planned = bool(PLANNED_BEFORE.search(sentence[max(0, trigger.start - 50) : trigger.start]))
         if reported:

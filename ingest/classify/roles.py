@@ -120,6 +120,13 @@ def _speech_agent(
     that ... has given Turkey 48 hours"), else whoever comes nearest."""
     if trigger.rule.subject_is_patient:
         return candidates[0] if candidates else None
+    if candidates:
+        # a relative clause has its own subject: "forces that Washington had backed"
+        nearest = candidates[-1]
+        if re.search(
+            r"\b(?:that|which|whom)\s+(?:the\s+)?$", sentence[: nearest.start]
+        ) and re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}", sentence[nearest.end : trigger.start]):
+            return nearest
     complement_start = 0
     for m in REPORTING.finditer(sentence, 0, trigger.start):
         complement_start = m.end()
@@ -202,7 +209,7 @@ def assign_roles(
                 continue
             gap = sentence[m.end : trigger.start]
             if MODIFIER_GAP.match(gap) and not VERBISH.search(gap) and not m.city_name:
-                agent, rule = m, "modifier"
+                agent, rule = _first_conjunct(sentence, m, mentions), "modifier"
             break
 
     if agent is None and trigger.rule.noun:
@@ -258,6 +265,13 @@ def assign_roles(
 
     patient = between_patient
     agent_code = agent.code if agent else None
+    if patient is None and agent is not None and rule in ("subject", "modifier"):
+        # "Kurdish-led forces that Washington had backed": the antecedent is the patient
+        for m in mentions:
+            if m.end <= agent.start and re.fullmatch(
+                r"\s*,?\s+(?:that|which|whom)\s+(?:the\s+)?", sentence[m.end : agent.start]
+            ):
+                patient = m
     if quote is not None:
         # inside a quotation the speaker named after it is not who is acted upon
         mentions = [m for m in mentions if quote[0] <= m.start < quote[1] or m.end <= quote[0]]
@@ -278,6 +292,11 @@ def assign_roles(
             and _usable(m)
             and m.code != agent_code
             and (agent is None or m.start != agent.start)
+            and not (
+                agent is not None
+                and m.start > agent.end
+                and re.fullmatch(r"\s+and\s+(?:the\s+)?", sentence[agent.end : m.start])
+            )
         ]
         if after:
             patient = after[0]

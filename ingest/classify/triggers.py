@@ -158,7 +158,7 @@ RULES: list[TriggerRule] = [
     # --- ultimatum
     TriggerRule("ultimatum", _r(
         r"ultimatum|(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
-        r"(?:hours?|days?)\s+to|\d+[- ](?:hour|day)\s+deadline|"
+        r"(?:hours?|days?|weeks?|months?)\s+to|\d+[- ](?:hour|day)\s+deadline|"
         r"(?:gave|give|gives|given|giving)\s+(?:[\w-]+\s+){0,4}?until\s+[^.;]{3,40}?\s+to"
     ), negation_ok=True, hint=("ultimatum", "gave", "give", "giving", "deadline")),
     # --- deny

@@ -154,3 +154,27 @@ def test_counts_belong_to_their_own_attack():
     )
     attack = one(events, "attack", "TUR")
     assert (attack.target, attack.location, attack.killed) == ("PKK", "Iraq", None)
+
+
+def test_planned_offensives_relative_clauses_and_sentence_pronouns():
+    events = read(
+        "Washington began withdrawing troops from Syria, clearing the way for a Turkish "
+        "offensive against Kurdish-led forces that Washington had backed. "
+        "Turkey's President Recep Tayyip Erdogan spoke in Ankara. "
+        "He gave the YPG a week to leave the area. "
+        "The European Union and the Arab League condemned the planned incursion."
+    )
+    assert one(events, "attack", "TUR").status == "planned"
+    assert one(events, "support", "USA").target == "SDF"
+    ultimatum = one(events, "ultimatum", "TUR")
+    assert ultimatum.target == "YPG"
+    assert ultimatum.deadline == datetime(2024, 3, 13, tzinfo=UTC)
+    assert one(events, "condemn", "EU").target == "TUR"
+
+
+def test_warning_that_is_no_threat_and_negated_objects_are_no_events():
+    events = read(
+        "The SDF warned that the fight against IS would suffer. "
+        "The Pentagon said it did not endorse a Turkish operation."
+    )
+    assert events == []
