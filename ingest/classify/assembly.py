@@ -221,6 +221,13 @@ def _read_sentence(
             target_code = partner.code if partner else None
         if target_code is None:
             target_code = _target(trig, actor_code, patient, place, registry)
+        if (
+            trig.type == "capture"
+            and not trig.rule.agent_after
+            and place is None
+            and not (TERRITORY.search(text[trig.end : trig.end + 60]))
+        ):
+            continue  # "captured an ISIS leader": an arrest, not ground taken
         if actor_code is None:
             if not _anaphoric(text, trig):
                 continue
@@ -302,6 +309,12 @@ def _sentence_pronoun(
     return subjects[0] if subjects else None
 
 
+TERRITORY = re.compile(
+    r"\b(?:town|city|village|territory|area|areas|positions?|base|airport|district|"
+    r"neighbou?rhood|province|region|hill|road|border|crossing|oil\s*field|dam|bridge|"
+    r"land|ground|north|south|east|west|control)\b",
+    re.IGNORECASE,
+)
 DEFINITE = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:[\w-]+\s+)?$", re.I)
 
 

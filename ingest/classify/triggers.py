@@ -15,7 +15,7 @@ from functools import cached_property
 SPEECH_TYPES = frozenset({"condemn", "threaten", "demand", "deny", "support", "agree", "ultimatum"})
 PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
 FORCES = (
-    r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|"
+    r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|convoys?|"
     r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent)"
 )
 
@@ -30,6 +30,7 @@ class TriggerRule:
     subject_is_patient: bool = False  # "the Turkish troops are necessary": speaker supports them
 
     hint: tuple[str, ...] = ()  # prefilter words when they cannot be read off the pattern
+    context_before: re.Pattern[str] | None = None  # must match the text before the trigger
 
     @cached_property
     def cues(self) -> tuple[str, ...] | None:
@@ -104,12 +105,19 @@ RULES: list[TriggerRule] = [
     # --- deploy
     TriggerRule("deploy", _r(
         r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
-        r"arriv(?:ed|es|ing)\s+in|reinforc(?:ed|es|ing)|"
+        r"reinforc(?:ed|es|ing)|"
         rf"sen(?:t|d|ds|ding)\s+(?:\w+\s+){{0,4}}?{FORCES}|"
         rf"{FORCES}\s+(?:\w+\s+){{0,6}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
         rf"(?:moved|rushed|massed|poured)\s+(?:\w+\s+){{0,3}}?{FORCES}"
     ), hint=("deploy", "dispatch", "mobili", "arriv", "reinforc", "sen", "moved", "rushed",
              "massed", "poured")),
+    # forces arriving, not visitors: "soldiers that arrived in northern Iraq"
+    TriggerRule(
+        "deploy",
+        _r(r"arriv(?:ed|es|ing)\s+in"),
+        hint=("arriv",),
+        context_before=re.compile(rf"\b{FORCES}\b[^.;]{{0,60}}$", re.IGNORECASE),
+    ),
     TriggerRule("deploy", _r(r"deployments?|entry\s+into|build-?up|troop\s+surge"), noun=True),
     # --- withdraw
     TriggerRule("withdraw", _r(
@@ -245,6 +253,10 @@ def find_triggers(sentence: str) -> list[Trigger]:
             continue
         for m in rule.pattern.finditer(sentence):
             text = m.group(0)
+            if rule.context_before is not None and not rule.context_before.search(
+                sentence[max(0, m.start() - 120) : m.start()]
+            ):
+                continue
             used = rule
             if (
                 not rule.noun

@@ -178,3 +178,14 @@ def test_warning_that_is_no_threat_and_negated_objects_are_no_events():
         "The Pentagon said it did not endorse a Turkish operation."
     )
     assert events == []
+
+
+def test_visits_and_arrests_are_not_deployments_or_captures():
+    events = read(
+        "Iran's foreign minister arrived in Baghdad on Monday. "
+        "Iraqi forces captured a senior ISIS leader in a raid. "
+        "A convoy of Turkish soldiers arrived in Bashiqa."
+    )
+    assert [(e.type, e.actor) for e in events if e.type in ("deploy", "capture")] == [
+        ("deploy", "TUR")
+    ]
