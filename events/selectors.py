@@ -93,8 +93,15 @@ def log_page(
     return {"results": [event_json(e) for e in events], "next": next_cursor}
 
 
+def _storable(text: str, what: str) -> str:
+    """Text that can be looked up at all (PostgreSQL text cannot hold NUL bytes)."""
+    if "\x00" in text or len(text) > store.MAX_STREAM_ID:
+        raise NotFound(f"no {what} {text!r}")
+    return text
+
+
 def stream_events(stream_id: str) -> dict[str, Any]:
-    events = store.read_stream(stream_id)
+    events = store.read_stream(_storable(stream_id, "stream"))
     if not events:
         raise NotFound(f"no stream {stream_id!r}")
     return {
@@ -352,7 +359,7 @@ def descendants(code: str) -> set[str]:
 
 def actor_detail(code: str, point: TimePoint, *, include_children: bool) -> dict[str, Any]:
     """The actor with its forces, stances (both ways), open ultimatums and timeline."""
-    actor = Actor.objects.filter(code=code).first()
+    actor = Actor.objects.filter(code=_storable(code, "actor")).first()
     children = descendants(code) if include_children else set()
     codes = {code, *children}
     involved = Q(actor__in=codes) | Q(target__in=codes)

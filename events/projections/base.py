@@ -6,45 +6,79 @@ cursor with `read_all` (gap-free), apply them to the read-model tables and move 
 checkpoint. A crash rolls the batch and the checkpoint back together, so every event is
 applied exactly once however many projector runs race.
 
-Rebuild: one transaction that deletes the projection's rows, replays the whole log and
-moves the checkpoint. Readers keep seeing the old rows until the commit (PostgreSQL's
-MVCC: a DELETE, unlike TRUNCATE, takes no lock that blocks readers); no DDL, no table
-swap, and the same code path on SQLite. Incremental runs wait on the checkpoint lock.
+Rebuild (`rebuild()`): the whole log is folded into fresh tables that readers cannot see,
+then swapped in, with the checkpoint, in one short transaction (events.projections.swap).
+Not one long DELETE-and-replay transaction: on PostgreSQL `read_all` hands out nothing
+newer than the oldest running transaction in the cluster, so a long rebuild transaction
+would stall every projector and log reader until it committed. SQLite has no such
+horizon (and one writer), so there the rebuild is that single transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from events import store
 from events.models import Checkpoint
+from events.projections import swap
 
 DEFAULT_BATCH = 500
+REPLAY_PAGE = 5000
 Progress = Callable[[int], object]
+
+
+def chunks(items: Iterable[store.RecordedEvent], size: int) -> Iterator[list[store.RecordedEvent]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class LogReplay:
+    """The whole log in read order, remembering where it ended (for the checkpoint)."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress
+        self.last: store.RecordedEvent | None = None
+        self.count = 0
+
+    def __iter__(self) -> Iterator[store.RecordedEvent]:
+        after: str | None = None
+        while page := store.read_all(after=after, limit=REPLAY_PAGE):
+            yield from page
+            self.last, after = page[-1], page[-1].cursor
+            self.count += len(page)
+            if self.progress:
+                self.progress(len(page))
 
 
 class Projector:
     """Subclasses set `name` and `tables` and implement `apply`."""
 
     name: str = ""
-    # Deleted (in this order) by `rebuild`: children before parents.
+    # Children before parents (the order rows are deleted in).
     tables: Sequence[type[models.Model]] = ()
 
     def apply(self, events: Sequence[store.RecordedEvent]) -> None:
         """Write the changes these events make; called inside the batch's transaction."""
         raise NotImplementedError
 
+    def build(self, events: Iterable[store.RecordedEvent]) -> None:
+        """Fill empty tables from the whole log. Subclasses may fold it all at once."""
+        for batch in chunks(events, DEFAULT_BATCH):
+            self.apply(batch)
+
     def _locked_checkpoint(self) -> Checkpoint:
         Checkpoint.objects.get_or_create(name=self.name)
         return Checkpoint.objects.select_for_update().get(name=self.name)
 
-    def _advance(self, checkpoint: Checkpoint, events: Sequence[store.RecordedEvent]) -> None:
-        last = events[-1]
-        checkpoint.cursor = last.cursor
-        checkpoint.position = last.position
-        checkpoint.events_seen += len(events)
+    @staticmethod
+    def _move(checkpoint: Checkpoint, last: store.RecordedEvent | None, seen: int) -> None:
+        checkpoint.cursor = last.cursor if last else ""
+        checkpoint.position = last.position if last else 0
+        checkpoint.events_seen = seen
         checkpoint.save()
 
     def run_once(self, *, batch_size: int = DEFAULT_BATCH) -> int:
@@ -55,7 +89,7 @@ class Projector:
             if not events:
                 return 0
             self.apply(events)
-            self._advance(checkpoint, events)
+            self._move(checkpoint, events[-1], checkpoint.events_seen + len(events))
             return len(events)
 
     def catch_up(self, *, batch_size: int = DEFAULT_BATCH) -> int:
@@ -64,19 +98,25 @@ class Projector:
             total += applied
         return total
 
-    def rebuild(self, *, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> int:
-        """Replay the whole log into empty tables, atomically; return the events replayed."""
-        with transaction.atomic():
-            checkpoint = self._locked_checkpoint()
-            for table in self.tables:
-                table._default_manager.all().delete()
-            checkpoint.cursor, checkpoint.position, checkpoint.events_seen = "", 0, 0
-            total = 0
-            while events := store.read_all(after=checkpoint.cursor or None, limit=batch_size):
-                self.apply(events)
-                self._advance(checkpoint, events)
-                total += len(events)
-                if progress:
-                    progress(len(events))
-            checkpoint.save()
-            return total
+    def rebuild(self, *, progress: Progress | None = None) -> int:
+        """Replay the whole log into fresh tables and swap them in; return the events read.
+
+        Readers see the old rows until the swap commits, never a half-built projection.
+        Events appended meanwhile are applied by the next incremental run.
+        """
+        replay = LogReplay(progress)
+        if connection.vendor != "postgresql":
+            with transaction.atomic():
+                checkpoint = self._locked_checkpoint()
+                for table in self.tables:
+                    table._default_manager.all().delete()
+                self.build(replay)
+                self._move(checkpoint, replay.last, replay.count)
+            return replay.count
+        with swap.fresh_tables(self.name, self.tables) as fresh:
+            self.build(replay)
+            with transaction.atomic():
+                checkpoint = self._locked_checkpoint()  # no incremental run in between
+                fresh.swap_in()
+                self._move(checkpoint, replay.last, replay.count)
+        return replay.count

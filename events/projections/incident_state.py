@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,7 +41,8 @@ class IncidentState:
 
     # --- JSON round trip (the incidents table stores this) -----------------------------
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow on purpose: the values are JSON data that folds replace, never mutate.
+        return {name: getattr(self, name) for name in _STATE_FIELDS}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IncidentState:
@@ -110,6 +111,9 @@ class IncidentState:
     @property
     def sort_key(self) -> tuple[date, str, str]:
         return (self.world_date, self.first_recorded_at, self.incident_id)
+
+
+_STATE_FIELDS = tuple(f.name for f in fields(IncidentState))
 
 
 def parse_instant(value: str) -> datetime:

@@ -18,6 +18,7 @@ from events import store
 from events.domain import STREAM_PREFIX
 from events.projections import forces, stances, ultimatums
 from events.projections.base import Projector
+from events.projections.bulk import write_rows
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.incident_state import IncidentState, fold_incidents
 from events.projections.places import country_level_names
@@ -47,14 +48,12 @@ def states_of(rows: Iterable[IncidentRow]) -> list[IncidentState]:
     return [IncidentState.from_json(row.state) for row in rows]
 
 
-def _save_incidents(states: Sequence[IncidentState]) -> None:
-    for state in states:
-        IncidentRow.objects.update_or_create(
-            incident_id=state.incident_id, defaults=incident_columns(state)
-        )
-    ids = [uuid.UUID(s.incident_id) for s in states]
-    IncidentSource.objects.filter(incident_id__in=ids).delete()
-    IncidentSource.objects.bulk_create(
+def _rows(states: Iterable[IncidentState]) -> list[IncidentRow]:
+    return [IncidentRow(incident_id=s.incident_id, **incident_columns(s)) for s in states]
+
+
+def _source_rows(states: Iterable[IncidentState]) -> list[IncidentSource]:
+    return [
         IncidentSource(
             incident_id=state.incident_id,
             article_id=source.get("article_id"),
@@ -63,7 +62,22 @@ def _save_incidents(states: Sequence[IncidentState]) -> None:
         )
         for state in states
         for source in state.active_sources
+    ]
+
+
+_UPDATED_COLUMNS = [f.name for f in IncidentRow._meta.concrete_fields if not f.primary_key]
+
+
+def _save_incidents(states: Sequence[IncidentState]) -> None:
+    IncidentRow.objects.bulk_create(
+        _rows(states),
+        update_conflicts=True,
+        unique_fields=["incident_id"],
+        update_fields=_UPDATED_COLUMNS,
     )
+    ids = [uuid.UUID(s.incident_id) for s in states]
+    IncidentSource.objects.filter(incident_id__in=ids).delete()
+    IncidentSource.objects.bulk_create(_source_rows(states))
 
 
 def _refresh_forces(touched: Sequence[IncidentState]) -> None:
@@ -141,3 +155,55 @@ class IncidentProjector(Projector):
         _refresh_forces(touched)
         _refresh_stances(touched)
         _refresh_ultimatums(touched)
+
+    def build(self, events: Iterable[store.RecordedEvent]) -> None:
+        """A rebuild folds the whole log in memory, then writes every table in bulk."""
+        states = list(fold_incidents(events).values())
+        write_rows(
+            IncidentRow, ({"incident_id": s.incident_id, **incident_columns(s)} for s in states)
+        )
+        write_rows(
+            IncidentSource,
+            (
+                {
+                    "incident_id": r.incident_id,
+                    "article_id": r.article_id,
+                    "outlet": r.outlet,
+                    "url": r.url,
+                }
+                for r in _source_rows(states)
+            ),
+        )
+        force_rows = forces.force_rows(states, country_level_names(), force_window_days())
+        write_rows(
+            ForceLevel,
+            (
+                {
+                    "actor": r.actor,
+                    "country": r.country,
+                    "place": r.place,
+                    "unit": r.unit,
+                    "data": r.to_json(),
+                }
+                for r in force_rows
+            ),
+        )
+        write_rows(
+            Stance,
+            (
+                {"actor": r.actor, "target": r.target, "data": r.to_json()}
+                for r in stances.stance_rows(states, stance_half_life_days())
+            ),
+        )
+        write_rows(
+            Ultimatum,
+            (
+                {
+                    "incident_id": r.incident_id,
+                    "issuer": r.issuer,
+                    "addressee": r.addressee,
+                    "data": r.to_json(),
+                }
+                for r in ultimatums.ultimatum_rows(states)
+            ),
+        )

@@ -38,6 +38,12 @@ class StreamTypeCountProjector(Projector):
             if not updated:
                 StreamTypeCount.objects.create(stream_type=kind, event_type=event_type, count=n)
 
+    def build(self, events: Iterable[store.RecordedEvent]) -> None:
+        StreamTypeCount.objects.bulk_create(
+            StreamTypeCount(stream_type=kind, event_type=event_type, count=n)
+            for (kind, event_type), n in sorted(count_events(events).items())
+        )
+
 
 def table_counts() -> Counter[Key]:
     return Counter({(r.stream_type, r.event_type): r.count for r in StreamTypeCount.objects.all()})

@@ -7,6 +7,7 @@ first decides), otherwise `open` until the deadline and `expired` after it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -87,11 +88,23 @@ def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> 
 
 
 def ultimatum_rows(states: Iterable[IncidentState]) -> list[UltimatumRow]:
-    states = list(states)
-    return sorted(
-        (ultimatum_row(u, states) for u in states if is_ultimatum(u)),
-        key=lambda r: (r.issued_on, r.incident_id),
-    )
+    # Index the possible outcomes by who they involve, so each ultimatum looks only at its
+    # own parties' withdrawals and attacks (this runs over the whole log in a rebuild).
+    withdrawals: dict[str | None, list[IncidentState]] = defaultdict(list)
+    attacks: dict[frozenset[str | None], list[IncidentState]] = defaultdict(list)
+    candidates = []
+    for state in states:
+        if state.type == "withdraw":
+            withdrawals[state.actor].append(state)
+        elif state.type == "attack":
+            attacks[frozenset((state.actor, state.target))].append(state)
+        elif is_ultimatum(state):
+            candidates.append(state)
+    rows = [
+        ultimatum_row(u, [*withdrawals[u.target], *attacks[frozenset((u.actor, u.target))]])
+        for u in candidates
+    ]
+    return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
 
 
 def status_at(as_of: date | None, now: datetime) -> datetime:

@@ -51,7 +51,7 @@ def follow_up(event_type: str, incident_id: uuid.UUID, **payload: Any) -> None:
     )
 
 
-def project_everything(timeout: float = 30.0) -> None:
+def project_everything(timeout: float = 120.0) -> None:
     """Run the projectors until each has applied every committed event.
 
     One catch-up is not always enough on a shared PostgreSQL: `read_all` waits for every

@@ -150,5 +150,5 @@ def test_tables_equal_the_fold_of_the_log_then_after_a_rebuild(ops: list[tuple[A
     assert_tables_equal_the_fold()
 
     for projector in PROJECTORS.values():
-        projector.rebuild(batch_size=9)
+        projector.rebuild()
     assert_tables_equal_the_fold()

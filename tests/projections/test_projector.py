@@ -83,7 +83,7 @@ def test_rebuild_replays_into_the_same_counts() -> None:
     incremental = table_counts()
     seen: list[int] = []
 
-    replayed = projector.rebuild(batch_size=2, progress=seen.append)
+    replayed = projector.rebuild(progress=seen.append)
     assert sum(seen) == replayed
     assert replayed + drain(projector) == 7
     assert table_counts() == incremental == count_events(all_events())

@@ -1,7 +1,7 @@
 """`manage.py projections rebuild [NAME]` and `manage.py projections status`.
 
-A rebuild deletes the projection's rows and replays the log in one transaction: readers
-keep the old rows until it commits (see events.projections.base).
+A rebuild folds the log into fresh tables and swaps them in with the checkpoint in one
+short transaction: readers never see a half-built projection (events.projections.base).
 """
 
 from __future__ import annotations
@@ -23,23 +23,22 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         rebuild = actions.add_parser("rebuild", help="replay the log into fresh rows")
         rebuild.add_argument("name", nargs="?", help=f"one of: {', '.join(PROJECTORS)}")
-        rebuild.add_argument("--batch-size", type=int, default=500)
         actions.add_parser("status", help="each projection's checkpoint and lag")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "status":
             self._status()
         else:
-            self._rebuild(options.get("name"), options["batch_size"])
+            self._rebuild(options.get("name"))
 
-    def _rebuild(self, name: str | None, batch_size: int) -> None:
+    def _rebuild(self, name: str | None) -> None:
         if name and name not in PROJECTORS:
             raise CommandError(f"unknown projection {name!r}: choose from {', '.join(PROJECTORS)}")
         for projector in [PROJECTORS[name]] if name else PROJECTORS.values():
             with tqdm(
                 total=events_after(""), desc=projector.name, unit="ev", file=sys.stderr
             ) as bar:
-                replayed = projector.rebuild(batch_size=batch_size, progress=bar.update)
+                replayed = projector.rebuild(progress=bar.update)
             self.stdout.write(f"{projector.name}: rebuilt from {replayed} events")
 
     def _status(self) -> None:

@@ -1,0 +1,84 @@
+"""Fresh projection tables on PostgreSQL, built out of readers' sight and swapped in.
+
+The fresh tables live in a schema of their own (`rebuild_<projection>`), created by
+Django's schema editor from the models, so they have exactly the columns, constraints and
+index names the migrations give the live ones. While they are filled, this connection's
+search_path puts that schema first: the projector's ordinary ORM code writes into them,
+while every other connection still reads the live tables. The swap moves the live tables
+out and the fresh ones in (`ALTER TABLE ... SET SCHEMA`) in the caller's transaction:
+readers wait a moment on the lock and then see the complete new tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from django.db import connection, models
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class FreshTables:
+    def __init__(self, schema: str, tables: Sequence[type[models.Model]], live: dict[str, str]):
+        self.schema, self.tables, self.live = schema, tables, live
+
+    def swap_in(self) -> None:
+        """Move the live tables out and the fresh ones in; call inside a transaction."""
+        retired = _quoted(f"{self.schema}_retired")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {retired} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {retired}")
+            for model in self.tables:
+                table = model._meta.db_table
+                home = _quoted(self.live[table])
+                cursor.execute(f"ALTER TABLE {home}.{_quoted(table)} SET SCHEMA {retired}")
+                cursor.execute(
+                    f"ALTER TABLE {_quoted(self.schema)}.{_quoted(table)} SET SCHEMA {home}"
+                )
+            cursor.execute(f"DROP SCHEMA {retired} CASCADE")
+
+
+def _live_schemas(tables: Sequence[type[models.Model]]) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        found = {}
+        for model in tables:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.oid = to_regclass(%s)",
+                [_quoted(table)],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise RuntimeError(f"table {table} does not exist: run the migrations")
+            found[table] = row[0]
+    return found
+
+
+@contextmanager
+def fresh_tables(projection: str, tables: Sequence[type[models.Model]]) -> Iterator[FreshTables]:
+    """Empty copies of `tables` that this connection's ORM writes into for the block."""
+    schema = _quoted(f"rebuild_{projection}")
+    live = _live_schemas(tables)
+    with connection.cursor() as cursor:
+        # One rebuild of a projection at a time; a crashed one's leftovers are dropped.
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"rebuild {projection}"])
+        cursor.execute("SHOW search_path")
+        row = cursor.fetchone()
+        original = row[0] if row else "public"
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        cursor.execute(f"SET search_path TO {schema}, {original}")
+    try:
+        with connection.schema_editor() as editor:
+            for model in reversed(tables):  # parents first, for the foreign keys
+                editor.create_model(model)
+        yield FreshTables(f"rebuild_{projection}", tables, live)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET search_path TO {original}")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"rebuild {projection}"])

@@ -1,0 +1,55 @@
+"""A rebuild swaps complete tables in: readers and the incremental projector carry on with
+the old ones meanwhile, and nothing appended during the rebuild is lost."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from events.models import Checkpoint
+from events.projections.registry import PROJECTORS
+from events.projections.tables import IncidentRow
+from tests.projections.incident_log import project_everything, report
+from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.postgres
+def test_readers_keep_the_old_rows_until_the_swap_and_nothing_stalls() -> None:
+    for day in range(1, 8):
+        report("attack", "USA", "KH", occurred_on=f"2024-01-0{day}")
+    project_everything()
+    paused, resume = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def pause_midway(_: int) -> None:
+        paused.set()
+        resume.wait(30)
+
+    def rebuild() -> None:
+        try:
+            PROJECTORS["incidents"].rebuild(progress=pause_midway)
+        except BaseException as error:  # pragma: no cover - asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    try:
+        assert paused.wait(30), "the rebuild never started reading"
+        assert IncidentRow.objects.count() == 7  # the old rows, complete
+        report("attack", "USA", "KH", occurred_on="2024-01-09")
+        project_everything(timeout=30)  # the incremental projector is not held up
+        assert IncidentRow.objects.count() == 8
+    finally:
+        resume.set()
+        thread.join()
+    assert errors == []
+    project_everything()
+    assert IncidentRow.objects.count() == 8
+    assert Checkpoint.objects.get(name="incidents").events_seen == 8
+    assert_tables_equal_the_fold()
