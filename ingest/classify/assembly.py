@@ -231,9 +231,13 @@ def _read_sentence(
         if actor_code is None:
             if not _anaphoric(text, trig):
                 continue
+            if any(d.type == trig.type for d in out):
+                continue  # "struck ... in retaliation for the drone attack": another event
             _fill_latest(
                 earlier + out, trig.type, place, draft_quantity, killed, injured, when, text
             )
+            if patient is not None and trig.type == "attack":
+                _fill_target(earlier, patient.code)
             continue
         if target_code == actor_code or _family(registry, actor_code, target_code):
             target_code = None
@@ -542,6 +546,14 @@ def _more_specific(a: PlaceEntry | None, b: PlaceEntry | None) -> PlaceEntry | N
     if b is None:
         return a
     return b if PRECISION_RANK.get(b.precision, 0) > PRECISION_RANK.get(a.precision, 0) else a
+
+
+def _fill_target(drafts: list[Draft], target: str) -> None:
+    """ "The strikes hit depots used by the Quds Force": who was hit, if not yet known."""
+    latest = next((d for d in reversed(drafts) if d.type == "attack"), None)
+    unknown = latest is not None and (latest.target is None or latest.weak_target)
+    if latest is not None and unknown and latest.actor != target:
+        latest.target, latest.weak_target = target, False
 
 
 def _fill_latest(

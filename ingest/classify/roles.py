@@ -36,6 +36,12 @@ PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+|[\"\u201c\u201d]\w+[\"\u201c\u201d]\s+)?$",
     re.IGNORECASE,
 )
+# "Iraq militia attacks": the fighters, not the state, act
+IRREGULARS = re.compile(
+    r"\b(?:militias?|militiamen|militants?|rebels?|insurgents?|protesters|gunmen|jihadists?|"
+    r"tribes?|tribesmen|supporters|groups?|factions?|cells?)\b",
+    re.IGNORECASE,
+)
 MODIFIER_GAP = re.compile(r"^(?:['\u2019]s)?\s*(?:\([\w-]+\)\s*)?(?:[\w-]+\s+){0,2}$")
 VERBISH = re.compile(
     r"\b(?:\w+ed|\w+ing|is|are|was|were|has|have|had|that|which|who|and|or|but|in|on|at|of|"
@@ -208,7 +214,12 @@ def assign_roles(
             if m.end > trigger.start or not _usable(m):
                 continue
             gap = sentence[m.end : trigger.start]
-            if MODIFIER_GAP.match(gap) and not VERBISH.search(gap) and not m.city_name:
+            if (
+                MODIFIER_GAP.match(gap)
+                and not VERBISH.search(gap)
+                and not m.city_name
+                and not IRREGULARS.search(gap)
+            ):
                 agent, rule = _first_conjunct(sentence, m, mentions), "modifier"
             break
 

@@ -189,3 +189,14 @@ def test_visits_and_arrests_are_not_deployments_or_captures():
     assert [(e.type, e.actor) for e in events if e.type in ("deploy", "capture")] == [
         ("deploy", "TUR")
     ]
+
+
+def test_an_earlier_attack_named_in_passing_keeps_its_own_dead():
+    events = read(
+        "US jets struck militia depots in Iraq on Friday in retaliation for the drone attack "
+        "that killed three American soldiers in Jordan. "
+        "The strikes hit facilities used by the Quds Force, officials said. "
+        "Live updates: Iraq militia attacks"
+    )
+    (attack,) = [e for e in events if e.type == "attack"]
+    assert (attack.actor, attack.target, attack.killed) == ("USA", "IRGC", None)
