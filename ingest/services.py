@@ -141,9 +141,10 @@ def enqueue_classification(*, article_ids: Sequence[int]) -> int:
     if not article_ids:
         return 0
     app = classify_article.app
+    connections: Any = app.pool  # kombu's connection pool (celery-types calls it producers)
     queued = 0
     try:
-        with app.connection_for_write() as connection:
+        with connections.acquire(block=True) as connection:  # pooled: no connect per push
             if not app.conf.task_always_eager:
                 connection.ensure_connection(max_retries=0)
             for article_id in article_ids:

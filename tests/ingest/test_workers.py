@@ -93,9 +93,13 @@ def wait_classified(ids: list[int], stack: Stack, timeout: float = CLASSIFY_TIME
     try:
         wait_for(done, timeout, f"articles {ids} classified")
     except AssertionError:
-        logs = "\n".join(f"--- {p.name}\n{p.log()}" for p in stack.processes)
-        rows = list(Article.objects.values_list("pk", "status", "attempts", "last_error"))
-        raise AssertionError(f"not classified: {rows}\n{logs}") from None
+        raise AssertionError(f"not classified: {diagnosis(stack)}") from None
+
+
+def diagnosis(stack: Stack) -> str:
+    logs = "\n".join(f"--- {p.name}\n{p.log()}" for p in stack.processes)
+    rows = list(Article.objects.values_list("pk", "status", "attempts", "last_error"))
+    return f"{rows}\n{logs}"
 
 
 def article_events(article_id: int) -> list[Event]:
@@ -179,7 +183,8 @@ def _waiting_on_incident_lookup() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "WHERE c.relname = 'ingest_incidentkey' AND NOT l.granted"
+            "WHERE c.relname = 'ingest_incidentkey' AND NOT l.granted "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         )
         return bool(cursor.fetchone()[0])
 
@@ -197,18 +202,18 @@ def test_a_worker_killed_mid_task_leaves_the_article_to_be_classified_once(
         response = push(base_url, feed, seed_payloads()[4])
         assert response.status_code == 202
         [article_id] = response.json()["ids"]
-        wait_for(_waiting_on_incident_lookup, 60, "the worker blocked mid-task")
+        wait_for(_waiting_on_incident_lookup, 120, "the worker blocked mid-task")
         first.kill(signal.SIGKILL)
     assert not first.alive
 
     article = Article.objects.get(pk=article_id)
-    assert article.status == ArticleStatus.QUEUED and article.attempts == 1
+    assert (article.status, article.attempts) == (ArticleStatus.QUEUED, 1), diagnosis(stack)
     assert not article_events(article_id), "the killed transaction left nothing"
 
     stack.worker(redis_url, name="successor", **FAST_SWEEP)
     stack.beat(redis_url, **FAST_SWEEP)
     wait_classified([article_id], stack)
-    assert Article.objects.get(pk=article_id).attempts == 2
+    assert Article.objects.get(pk=article_id).attempts == 2, diagnosis(stack)
     assert_classified_once(article_id)
 
 
