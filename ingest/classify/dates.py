@@ -234,13 +234,15 @@ DATELINES = [
 
 
 def dateline(lines: list[str]) -> date | None:
-    """A date standing alone on one of the first lines ("01 January, 2020")."""
-    for line in lines[:12]:
+    """The date standing alone on a line at the top ("01 January, 2020"); of several
+    (a page date, then the story's), the last one before the story begins."""
+    found = None
+    for line in lines[:15]:
         for pattern in DATELINES:
             m = pattern.match(line)
             if not m:
                 continue
             value = _safe(int(m.group("year")), _month(m.group("month")), int(m.group("day")))
             if value:
-                return value
-    return None
+                found = value
+    return found

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ingest.classify.dates import parse_publication
+from ingest.classify.dates import dateline, parse_publication
 from ingest.classify.types import ArticleInput
 
 
@@ -27,6 +28,12 @@ def read_text_article(path: Path, published: date | None, outlet: str | None) ->
     title = lines[head].strip() if head is not None else ""
     body = "\n".join(lines[head + 1 :]) if head is not None else ""
     return ArticleInput(id=path.stem, title=title, body=body, published=published, outlet=outlet)
+
+
+def _dated_by_text(article: ArticleInput) -> ArticleInput:
+    """--published anchors relative dates only when the text carries no dateline."""
+    own = dateline(article.body.splitlines())
+    return replace(article, published=own) if own else article
 
 
 def _manifest(folder: Path) -> dict[str, dict[str, object]]:
@@ -50,9 +57,11 @@ def iter_text(paths: list[Path], published: date | None) -> Iterator[ArticleInpu
                 entry = manifest.get(file.stem, {})
                 own = parse_publication(str(entry["published"])) if entry.get("published") else None
                 outlet = entry.get("outlet")
-                yield read_text_article(file, own or published, str(outlet) if outlet else None)
+                article = read_text_article(file, own or published, str(outlet) if outlet else None)
+                # the manifest dates its articles; --published yields to a dateline in the text
+                yield article if own else _dated_by_text(article)
         elif path.is_file():
-            yield read_text_article(path, published, None)
+            yield _dated_by_text(read_text_article(path, published, None))
         else:
             raise InputError(f"no such file or folder: {path}")
 

@@ -91,3 +91,14 @@ def test_evaluate_prints_the_scorer_figures():
     gold = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
     pred = [json.loads(line) for line in extracted.splitlines()]
     assert lines == score(gold, pred).report()
+
+
+def test_a_dateline_in_the_text_wins_over_published(tmp_path: Path):
+    article = tmp_path / "dated.txt"
+    article.write_text(
+        "Raid\nBreaking\nJuly 21, 2024\n\nMarch 4, 2024\n"
+        "Jordanian jets struck ISIS positions on Sunday.\n"
+    )
+    out, _ = run_extract("--published", "2024-05-01", str(article))
+    (event,) = [json.loads(line) for line in out.splitlines()]
+    assert event["occurred_on"] == "2024-03-03"
