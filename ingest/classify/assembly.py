@@ -35,6 +35,7 @@ from ingest.classify.roles import assign_roles, prefer_named
 from ingest.classify.sentences import Sentence
 from ingest.classify.triggers import PHYSICAL_TYPES, SPEECH_TYPES, Trigger, find_triggers
 
+MAX_TRIGGERS = 16  # per sentence; real sentences hold a handful
 STATUS_PRIORITY = {"denied": 0, "asserted": 1, "reported": 2, "claimed": 3, "planned": 4}
 AGENT_CONFIDENCE = {
     "by": 0.8, "modifier": 0.75, "after": 0.75, "subject": 0.7, "speaker": 0.7, "of": 0.7,
@@ -88,6 +89,11 @@ class Draft:
     agent_known: bool = True
     headline: bool = False
     weak_target: bool = False  # only the country of the place, no actor named as the target
+    last_sentence: int = -1  # the latest sentence folded into this event
+
+    def __post_init__(self) -> None:
+        self.last_sentence = max(self.last_sentence, self.sentence)
+
     extras: dict[str, object] = field(default_factory=dict)
 
 
@@ -172,7 +178,7 @@ def _read_sentence(
     text = s.text
     if s.headline and text.rstrip().endswith("?"):
         return []
-    triggers = find_triggers(text)
+    triggers = find_triggers(text)[:MAX_TRIGGERS]
     quantities = find_quantities(text)
     levels = _force_levels(view, quantities)
     if not triggers:
@@ -627,7 +633,12 @@ def _compatible(a: Draft, b: Draft, registry: Registry) -> bool:
         return False
     same_day = a.when is not None and b.when is not None and a.when.value == b.when.value
     # the title sums up the article; other headline-like lines are only near their text
-    near = abs(a.sentence - b.sentence) <= 3 or min(a.sentence, b.sentence) == 0
+    # near the last mention folded in so far (a story retold sentence after sentence)
+    near = (
+        abs(a.last_sentence - b.sentence) <= 3
+        or abs(a.sentence - b.sentence) <= 3
+        or min(a.sentence, b.sentence) == 0
+    )
     if not (near or same_day):
         return False
     qa = a.quantity.value if a.quantity else None
@@ -667,6 +678,7 @@ def merge_drafts(drafts: list[Draft], registry: Registry) -> list[Draft]:
             home.status = d.status
         home.source = home.source or d.source
         home.confidence = round(min(0.99, max(home.confidence, d.confidence) + 0.03), 2)
+        home.last_sentence = max(home.last_sentence, d.sentence)
         for e in d.evidence:
             if len(home.evidence) < 3 and e not in home.evidence:
                 home.evidence.append(e)

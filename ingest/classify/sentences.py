@@ -87,6 +87,22 @@ def split_paragraph(paragraph: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+MAX_SENTENCE = 1200  # longer "sentences" are scrapes without punctuation: cut them up
+
+
+def _bounded(text: str) -> list[str]:
+    """Pieces of at most MAX_SENTENCE characters, cut at a space (keeps the work per
+    sentence bounded whatever the input)."""
+    pieces = []
+    while len(text) > MAX_SENTENCE:
+        cut = text.rfind(" ", 0, MAX_SENTENCE)
+        cut = cut if cut > MAX_SENTENCE // 2 else MAX_SENTENCE
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    pieces.append(text)
+    return [p for p in pieces if p]
+
+
 def split_sentences(title: str, body: str) -> list[Sentence]:
     out: list[Sentence] = []
     lines = [title, *body.splitlines()]
@@ -95,6 +111,7 @@ def split_sentences(title: str, body: str) -> list[Sentence]:
         if not line:
             continue
         headline = not re.search(r"[.!?][\"\u201d\u2019)\]]*$", line) and len(line) < 160
-        for text in split_paragraph(line):
-            out.append(Sentence(len(out), text, paragraph_index, headline))
+        for sentence in split_paragraph(line):
+            for text in _bounded(sentence):
+                out.append(Sentence(len(out), text, paragraph_index, headline))
     return out

@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from ingest.classify import CLASSIFIER_VERSION, extract, extract_with_report
 from ingest.classify.types import ArticleInput
 
@@ -200,3 +202,11 @@ def test_an_earlier_attack_named_in_passing_keeps_its_own_dead():
     )
     (attack,) = [e for e in events if e.type == "attack"]
     assert (attack.actor, attack.target, attack.killed) == ("USA", "IRGC", None)
+
+
+@pytest.mark.timeout(60)
+def test_run_on_input_stays_bounded():
+    body = "Turkish jets struck the PKK and " * 2000  # one 64k "sentence"
+    result = extract_with_report(ArticleInput("run-on", "T", body), registry())
+    found = {(e.type, e.actor, e.target) for e in result.events}
+    assert ("attack", "TUR", "PKK") in found and len(result.events) <= 2

@@ -25,3 +25,9 @@ def test_lines_without_final_punctuation_are_headlines():
     sentences = split_sentences("Rockets hit base", "Caption without stop\nA full sentence.")
     assert [s.headline for s in sentences] == [True, True, False]
     assert [s.paragraph for s in sentences] == [0, 1, 2]
+
+
+def test_run_on_text_is_cut_into_bounded_pieces():
+    sentences = split_sentences("T", "word " * 3000)
+    assert len(sentences) > 10
+    assert max(len(s.text) for s in sentences) <= 1200
