@@ -11,10 +11,17 @@ insert time and transactions commit in another order, so a reader that asks for
 `position > last seen` can miss a row that commits late with a smaller position. On
 PostgreSQL every row also carries the id of the transaction that wrote it (`tx_id`, xid8);
 `read_all` orders by `(tx_id, position)` and only returns rows of transactions older than
-every transaction still in flight (`pg_snapshot_xmin(pg_current_snapshot())`). Such a
-transaction can never commit a row "behind" the cursor, so nothing is skipped and no
-global lock is needed. Consequence: rows written in a transaction that is still open (the
-caller's own included) are not returned until it commits and every older one has ended.
+every transaction still in flight. Such a transaction can never commit a row "behind"
+the cursor, so nothing is skipped and no global lock is needed. Consequence: rows written
+in a transaction that is still open (the caller's own included) are not returned until it
+commits and every older one has ended.
+
+The horizon is `pg_snapshot_xmin(pg_current_snapshot())` but for one refinement: xids are
+cluster-wide, so a long transaction in ANOTHER database of the same server (a report, an
+idle psql session) would freeze every reader here although it can never write this log.
+In-flight xids that pg_stat_activity attributes to another database are therefore left
+out of the horizon; an in-flight xid it cannot attribute (its backend just committed, a
+prepared transaction) is kept, so the refinement can only hold readers back, never skip.
 SQLite has a single writer, so position order is commit order there.
 """
 
@@ -376,6 +383,24 @@ def read_stream(stream_id: str, *, up_to_version: int | None = None) -> list[Rec
         return [_row_to_event(r) for r in cursor.fetchall()]
 
 
+# The read horizon on PostgreSQL: the oldest in-flight xid of the statement's snapshot
+# that may belong to this database, or the snapshot's xmax when there is none. Rows with a
+# smaller tx_id were written by transactions that have ended. pg_stat_activity shows xids
+# as 32-bit `xid`; an xid8's low 32 bits identify it among the ones in flight.
+_HORIZON_CTE = """WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+foreign_xids AS (
+    SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+),
+horizon AS (
+    SELECT COALESCE(
+        (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
+         WHERE mod(x::text::bigint, 4294967296) NOT IN (SELECT xid32 FROM foreign_xids)),
+        (SELECT pg_snapshot_xmax(s) FROM snap)
+    ) AS xid
+)"""
+
+
 def read_all(
     *,
     after: str | None = None,
@@ -401,9 +426,8 @@ def read_all(
         params.append(stream_id)
     if connection.vendor == "postgresql":
         sql = (
-            f"SELECT {_COLUMNS} FROM events_event "
-            "WHERE (tx_id, position) > (%s::text::xid8, %s) "
-            "AND tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+            f"{_HORIZON_CTE} SELECT {_COLUMNS} FROM events_event, horizon "
+            "WHERE (tx_id, position) > (%s::text::xid8, %s) AND tx_id < horizon.xid"
             f"{filters} ORDER BY tx_id, position LIMIT %s"
         )
         params = [tx_id, position, *params, limit]
@@ -422,9 +446,8 @@ def head_cursor() -> str:
     """The cursor of the newest event `read_all` would return now ('' for an empty log)."""
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT tx_id, position FROM events_event "
-            "WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
-            "ORDER BY tx_id DESC, position DESC LIMIT 1"
+            f"{_HORIZON_CTE} SELECT tx_id, position FROM events_event, horizon "
+            "WHERE tx_id < horizon.xid ORDER BY tx_id DESC, position DESC LIMIT 1"
         )
     else:
         sql = "SELECT 0, position FROM events_event ORDER BY position DESC LIMIT 1"

@@ -3,6 +3,8 @@
 import multiprocessing
 import time
 
+import psycopg
+import psycopg.conninfo
 import pytest
 from django.db import connection
 
@@ -87,3 +89,46 @@ def test_tailing_reader_sees_every_committed_event_once_under_eight_writers() ->
     # Versions have no gaps although some transactions rolled back.
     for stream_id, version in last_version.items():
         assert [e.version for e in store.read_stream(stream_id)] == list(range(1, version + 1))
+
+
+def _other_database() -> str:
+    name = f"{connection.settings_dict['NAME']}_neighbour"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def _open_transaction_with_xid(**settings: object) -> psycopg.Connection:
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=connection.settings_dict["HOST"] or "127.0.0.1",
+        port=connection.settings_dict["PORT"] or 5432,
+        user=connection.settings_dict["USER"],
+        **settings,
+    )
+    holder = psycopg.connect(conninfo)
+    holder.execute("SELECT pg_current_xact_id()")  # an xid, held until rollback
+    return holder
+
+
+def test_an_open_transaction_in_another_database_does_not_hold_readers_back() -> None:
+    holder = _open_transaction_with_xid(dbname=_other_database())
+    try:
+        store.append("neighbour-1", [store.NewEvent("Seen", {})], expected_version=0)
+        assert [e.stream_id for e in store.read_all()] == ["neighbour-1"]
+        assert store.head_cursor() != ""
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_an_open_transaction_in_this_database_holds_readers_back_until_it_ends() -> None:
+    holder = _open_transaction_with_xid(dbname=connection.settings_dict["NAME"])
+    try:
+        store.append("held-1", [store.NewEvent("Held", {})], expected_version=0)
+        assert store.read_all() == [], "an older in-flight transaction could still write"
+    finally:
+        holder.rollback()
+        holder.close()
+    assert [e.stream_id for e in store.read_all()] == ["held-1"]
