@@ -100,12 +100,12 @@ def _other_database() -> str:
     return name
 
 
-def _open_transaction_with_xid(**settings: object) -> psycopg.Connection:
+def _open_transaction_with_xid(dbname: str) -> psycopg.Connection:
     conninfo = psycopg.conninfo.make_conninfo(
         host=connection.settings_dict["HOST"] or "127.0.0.1",
         port=connection.settings_dict["PORT"] or 5432,
         user=connection.settings_dict["USER"],
-        **settings,
+        dbname=dbname,
     )
     holder = psycopg.connect(conninfo)
     holder.execute("SELECT pg_current_xact_id()")  # an xid, held until rollback
