@@ -68,7 +68,16 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+DATE_CUE = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|tonight|morning|evening|"
+    r"overnight|night|weekend|month|year",
+    re.IGNORECASE,
+)
+
+
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
+    if not DATE_CUE.search(sentence):
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in PATTERNS:

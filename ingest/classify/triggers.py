@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import ahocorasick
+
 SPEECH_TYPES = frozenset({"condemn", "threaten", "demand", "deny", "support", "agree", "ultimatum"})
 PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
 FORCES = (
@@ -230,17 +232,20 @@ def _as_noun(rule: TriggerRule) -> TriggerRule:
     return TriggerRule(rule.type, rule.pattern, noun=True, negation_ok=rule.negation_ok)
 
 
-ALL_CUES = sorted({c for rule in RULES for c in (rule.cues or ())}, key=len, reverse=True)
-CUE_SCAN = re.compile("|".join(re.escape(c) for c in ALL_CUES))
-# a longer cue found at a position also stands for the shorter cues it starts with
-CUE_CLOSURE = {c: frozenset(p for p in ALL_CUES if c.startswith(p)) for c in ALL_CUES}
+def _cue_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for cue in {c for rule in RULES for c in (rule.cues or ())}:
+        automaton.add_word(cue, cue)
+    automaton.make_automaton()
+    return automaton
+
+
+CUE_AUTOMATON = _cue_automaton()
 
 
 def present_cues(low: str) -> set[str]:
-    found: set[str] = set()
-    for cue in set(CUE_SCAN.findall(low)):
-        found |= CUE_CLOSURE[cue]
-    return found
+    """Every cue word start that occurs in the (lower-cased) sentence, in one pass."""
+    return {cue for _, cue in CUE_AUTOMATON.iter(low)}
 
 
 def find_triggers(sentence: str) -> list[Trigger]:
