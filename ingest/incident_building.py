@@ -3,8 +3,9 @@
 Each extracted event either opens an incident (`report_incident`) or, when an incident
 already matches it (`ingest.matching`), corroborates it. An updated article (same
 external id, new content hash) is compared with what its old version supported: matched
-incidents stay as they are, incidents only the old version supported are retracted
-("source updated"), the rest is new.
+incidents stay as they are, the others get `IncidentRetracted` ("source updated", with the
+article's id: that source is withdrawn, and the incident falls when no source is left),
+the rest is new.
 
 Everything happens in the caller's transaction: the events, the `IncidentKey` lookup rows
 and the `IncidentSupport` rows commit together or not at all. On PostgreSQL, a
@@ -40,13 +41,14 @@ class BuildSummary:
     corroborated: list[uuid.UUID] = field(default_factory=list)
     unchanged: list[uuid.UUID] = field(default_factory=list)
     retracted: list[uuid.UUID] = field(default_factory=list)
-    released: list[uuid.UUID] = field(default_factory=list)  # other sources still hold it
+    # Withdrawn by this article but still reported by another: the incident stands.
+    released: list[uuid.UUID] = field(default_factory=list)
     repeated: int = 0  # events the article states twice (headline and body)
 
     @property
     def changed(self) -> bool:
         """Whether anything was appended to the log."""
-        return bool(self.reported or self.corroborated or self.retracted)
+        return bool(self.reported or self.corroborated or self.retracted or self.released)
 
 
 def signature_of(event: ExtractedEvent, article: Article) -> IncidentSignature:
@@ -314,16 +316,14 @@ def _withdraw_support(
     metadata: dict[str, Any],
     summary: BuildSummary,
 ) -> None:
+    """The article's new version no longer reports this incident: say so in the log.
+
+    `IncidentRetracted` with the article's id withdraws that one source; the incident
+    itself is retracted only when no other source still reports it (the projections fold
+    it that way), so the lookup row stays matchable while another article holds it.
+    """
     support.active = False
     support.save(update_fields=["active"])
-    still_reported = (
-        IncidentSupport.objects.filter(incident_id=support.incident_id, active=True)
-        .exclude(article=article)
-        .exists()
-    )
-    if still_reported:
-        summary.released.append(support.incident_id)
-        return
     incident_commands.retract_incident(
         incident_id=support.incident_id,
         reason=SOURCE_UPDATED,
@@ -338,5 +338,11 @@ def _withdraw_support(
             support.incident_id,
         ),
     )
+    still_reported = IncidentSupport.objects.filter(
+        incident_id=support.incident_id, active=True
+    ).exists()
+    if still_reported:
+        summary.released.append(support.incident_id)
+        return
     IncidentKey.objects.filter(incident_id=support.incident_id).update(active=False)
     summary.retracted.append(support.incident_id)

@@ -13,7 +13,7 @@ from django.db import connection, connections
 from events import store
 from events.domain import stream_id_for
 from ingest import services
-from ingest.models import Article, ArticleStatus, IncidentSupport
+from ingest.models import Article, ArticleStatus, IncidentSupport, Place
 from ingest.payloads import content_hash
 from ingest.tasks import MAX_RETRIES, classify_article
 
@@ -91,19 +91,23 @@ def test_an_updated_article_retracts_what_it_no_longer_says(seed_article: Articl
     assert any(e.data["type"] == "deploy" and e.data["actor"] == "TUR" for e in new_events)
 
 
-def test_bad_classifier_output_fails_the_article_at_once_with_its_error(
+def test_bad_data_fails_the_article_at_once_with_its_error(
     make_article: Callable[..., Article],
 ) -> None:
-    sentence = "US forces struck a militia base in Baghdad on January 4, 2024, " + ", ".join(
-        ["and the strike was condemned by officials"] * 150
+    # A registry typo (a two-letter country) flows into the event: the domain refuses it.
+    Place.objects.create(
+        name="Zarqa Springs", aliases=["Zarqa Springs"], country="JO", precision="city"
     )
-    article = make_article(body=sentence + ".", title="Strike")
+    article = make_article(
+        title="Strike",
+        body="US warplanes struck a militia base in Zarqa Springs on January 4, 2024.",
+    )
     result = classify_article.apply((article.pk,), throw=False)
     assert result.failed()
     article.refresh_from_db()
     assert article.status == ArticleStatus.FAILED
     assert article.attempts == 1, "bad data is not retried"
-    assert "DomainError" in article.last_error and "evidence" in article.last_error
+    assert "DomainError" in article.last_error and "country" in article.last_error
     assert log_size() == 0
 
 

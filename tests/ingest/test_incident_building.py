@@ -130,7 +130,7 @@ def test_an_updated_article_retracts_what_only_it_said_and_reports_what_is_new(
     assert not IncidentKey.objects.get(incident_id=condemnation_id).active
 
 
-def test_an_incident_other_sources_still_report_is_not_retracted(
+def test_an_incident_other_sources_still_report_only_loses_the_updated_source(
     make_article: Callable[..., Article],
 ) -> None:
     a, b = make_article(), make_article()
@@ -139,7 +139,12 @@ def test_an_incident_other_sources_still_report_is_not_retracted(
     update_body(a, "Nothing about the strike any more.")
     summary = build(a, [])
     assert summary.released == [incident] and not summary.retracted
-    assert [e.type for e in incident_events(incident)][-1] == "IncidentCorroborated"
+    withdrawal = incident_events(incident)[-1]
+    assert withdrawal.type == "IncidentRetracted"
+    assert withdrawal.data["article_id"] == a.pk
+    assert IncidentKey.objects.get(incident_id=incident).active  # b still reports it
+    later = make_article()
+    assert build(later, [extracted(later)]).corroborated == [incident]
 
 
 def test_low_confidence_incidents_are_flagged_for_review(
