@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, UnsupportedMediaType, ValidationError
 from rest_framework.permissions import AllowAny
@@ -21,6 +23,8 @@ from ingest import selectors, services
 from ingest.models import Feed
 from ingest.payloads import ArticleDraft, PayloadError, parse_article_batch, parse_feed_document
 from ingest.signatures import signature_matches
+
+from .serializers import PushedArticleSerializer, PushErrorSerializer, PushResultSerializer
 
 JSON_TYPES = ("application/json",)
 FEED_TYPES = (
@@ -94,11 +98,52 @@ class _SignedPushView(APIView):
         return body
 
 
+SIGNATURE = OpenApiParameter(
+    "X-Signature",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="sha256=<hex HMAC-SHA256 of the raw body with the feed's secret>",
+)
+ERROR = PushErrorSerializer
+PUSH_RESPONSES = {
+    202: OpenApiResponse(PushResultSerializer, "stored; new or changed articles queued"),
+    200: OpenApiResponse(PushResultSerializer, "all duplicates: the stored ids"),
+    400: OpenApiResponse(ERROR, "malformed body or a bad field (named); nothing stored"),
+    401: OpenApiResponse(ERROR, "missing or wrong signature; nothing stored"),
+    404: OpenApiResponse(ERROR, "unknown or inactive feed"),
+    413: OpenApiResponse(ERROR, "body over the limit (2 MB)"),
+    415: OpenApiResponse(ERROR, "wrong content type"),
+}
+
+
 class ArticlePushView(_SignedPushView):
     content_types = JSON_TYPES
     parse = staticmethod(parse_article_batch)
+
+    @extend_schema(
+        operation_id="ingest_push_articles",
+        summary="Push one article or a list of up to 100 (all or nothing)",
+        request=PushedArticleSerializer(many=True),
+        parameters=[SIGNATURE],
+        responses=PUSH_RESPONSES,
+        tags=["ingest"],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        return super().post(request, slug)
 
 
 class FeedDocumentPushView(_SignedPushView):
     content_types = FEED_TYPES
     parse = staticmethod(parse_feed_document)
+
+    @extend_schema(
+        operation_id="ingest_push_feed_document",
+        summary="Push an RSS or Atom document: each entry becomes an article",
+        request={media: OpenApiTypes.STR for media in FEED_TYPES},
+        parameters=[SIGNATURE],
+        responses=PUSH_RESPONSES,
+        tags=["ingest"],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        return super().post(request, slug)

@@ -1,0 +1,32 @@
+"""Shapes of the push endpoints, for the OpenAPI schema.
+
+Validation itself happens in `ingest.payloads` on the raw signed bytes (a serializer would
+parse the body before the signature is checked); these describe the same fields.
+"""
+
+from rest_framework import serializers
+
+
+class PushedArticleSerializer(serializers.Serializer):
+    external_id = serializers.CharField(max_length=300)
+    url = serializers.URLField(max_length=2000)
+    title = serializers.CharField(max_length=1000)
+    body = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True, help_text="null if unknown")
+    outlet = serializers.CharField(max_length=200, required=False)
+    language = serializers.CharField(max_length=12, required=False)
+
+
+class PushResultSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), help_text="every article")
+    created = serializers.ListField(child=serializers.IntegerField())
+    updated = serializers.ListField(
+        child=serializers.IntegerField(), help_text="same external id, new text: classified again"
+    )
+    duplicates = serializers.ListField(child=serializers.IntegerField())
+
+
+class PushErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="what is wrong, naming the field")
+    detail = serializers.JSONField()
+    status = serializers.IntegerField()
