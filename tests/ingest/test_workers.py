@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import signal
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -213,6 +215,34 @@ def test_a_worker_killed_mid_task_leaves_the_article_to_be_classified_once(
     stack.worker(redis_url, name="successor", **FAST_SWEEP)
     stack.beat(redis_url, **FAST_SWEEP)
     wait_classified([article_id], stack)
+    assert Article.objects.get(pk=article_id).attempts == 2, diagnosis(stack)
+    assert_classified_once(article_id)
+
+
+def _pool_children(worker_pid: int) -> list[int]:
+    found = subprocess.run(
+        ["pgrep", "-P", str(worker_pid)], capture_output=True, text=True, check=False
+    )
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def test_a_pool_process_killed_mid_task_hands_the_task_back_at_once(
+    stack: Stack, feed: Feed, redis_url: str
+) -> None:
+    """acks_late + reject_on_worker_lost: no sweep needed when only the child dies."""
+    base_url = stack.web(redis_url)
+    worker = stack.worker(redis_url)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE ingest_incidentkey IN SHARE MODE")
+        response = push(base_url, feed, seed_payloads()[4])
+        [article_id] = response.json()["ids"]
+        wait_for(_waiting_on_incident_lookup, 120, "the worker blocked mid-task")
+        [child] = _pool_children(worker.popen.pid)
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: "WorkerLostError" in worker.log(), 30, "the worker saw its child die")
+    wait_classified([article_id], stack)
+    assert worker.alive
     assert Article.objects.get(pk=article_id).attempts == 2, diagnosis(stack)
     assert_classified_once(article_id)
 
