@@ -93,6 +93,12 @@ def _text(obj: dict[str, Any], name: str, where: str, *, required: bool) -> str:
     value = obj[name]
     if not isinstance(value, str):
         raise PayloadError(field, "must be a string")
+    if "\x00" in value:  # PostgreSQL text cannot hold it
+        raise PayloadError(field, "must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a "\ud800" escape) is no text
+        raise PayloadError(field, "must be valid Unicode: lone surrogate") from None
     value = value.strip()
     if required and not value:
         raise PayloadError(field, "must not be empty")
@@ -150,6 +156,8 @@ def parse_article_batch(raw: bytes) -> list[ArticleDraft]:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PayloadError("body", f"malformed JSON: {error}") from None
+    except RecursionError:
+        raise PayloadError("body", "malformed JSON: nested too deeply") from None
     if isinstance(data, dict):
         return [parse_article_object(data)]
     if not isinstance(data, list):
