@@ -15,10 +15,12 @@ def active_feed(*, slug: str) -> Feed | None:
     return Feed.objects.filter(slug=slug, active=True).first()
 
 
-def stuck_article_ids(*, not_touched_since: datetime, limit: int = 1000) -> list[int]:
+def stuck_article_ids(
+    *, not_touched_since: datetime, statuses: Collection[str] = WAITING, limit: int = 1000
+) -> list[int]:
     """Articles still waiting for a worker (received or queued) and untouched for a while."""
     return list(
-        Article.objects.filter(status__in=WAITING, updated_at__lt=not_touched_since)
+        Article.objects.filter(status__in=statuses, updated_at__lt=not_touched_since)
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )

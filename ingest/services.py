@@ -175,11 +175,40 @@ def _publish(task: Any, article_id: int, connection: Any) -> None:
 
 
 def sweep_stuck_articles(*, older_than: timedelta | None = None) -> int:
-    """Queue again every article left waiting longer than `older_than`; return how many."""
+    """Queue again the articles left waiting longer than `older_than`; return how many.
+
+    `received` ones were never published (the broker was down). `queued` ones were, and
+    are queued again only when the broker's queue is empty, so their message is gone (a
+    Redis restart, a worker killed outright): while a backlog drains, its articles are
+    left alone instead of gaining a duplicate message every sweep.
+    """
     if older_than is None:
         older_than = timedelta(seconds=settings.TRACKER_SWEEP_AFTER_SECONDS)
-    ids = stuck_article_ids(not_touched_since=timezone.now() - older_than)
+    since = timezone.now() - older_than
+    ids = stuck_article_ids(not_touched_since=since, statuses=[ArticleStatus.RECEIVED])
+    if _classification_queue_length() == 0:
+        ids += stuck_article_ids(not_touched_since=since, statuses=[ArticleStatus.QUEUED])
     return enqueue_classification(article_ids=ids) if ids else 0
+
+
+def _classification_queue_length() -> int | None:
+    """Messages waiting in the broker for a worker; None when it cannot be asked."""
+    from .tasks import classify_article
+
+    app = classify_article.app
+    if app.conf.task_always_eager:
+        return 0
+    queue = app.conf.task_default_queue  # no task routes: everything goes there
+    connections: Any = app.pool
+    try:
+        with connections.acquire(block=True) as connection:
+            connection.ensure_connection(max_retries=0)
+            declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+            return int(declared.message_count)
+    except BROKER_ERRORS:
+        return None
+    except Exception:  # the queue was never declared: nothing waits in it
+        return 0
 
 
 def _extract(article: Article) -> list[ExtractedEvent]:

@@ -205,6 +205,19 @@ class Stack:
             self.env(broker_url, **extra),
         )
 
+    def manage(self, broker_url: str, *args: str) -> str:
+        """Run a manage.py command to completion against the test database; its stdout."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(broker_url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
     def stop_all(self) -> None:
         for process in reversed(self.processes):
             process.kill()

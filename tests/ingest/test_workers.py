@@ -273,3 +273,33 @@ def test_redis_down_while_pushing_then_the_sweep_queues_every_article(
     wait_classified(ids, stack)
     for article_id in ids:
         assert_classified_once(article_id)
+
+
+SWEEP_NOW = (
+    "from datetime import timedelta; from ingest.services import sweep_stuck_articles; "
+    "print(sweep_stuck_articles(older_than=timedelta(0)))"
+)
+
+
+def test_the_sweep_leaves_a_draining_backlog_alone_and_requeues_lost_messages(
+    stack: Stack, feed: Feed, redis_url: str
+) -> None:
+    base_url = stack.web(redis_url)  # no worker yet: the messages wait in Redis
+    ids = [push(base_url, feed, payload).json()["ids"][0] for payload in seed_payloads()[3:]]
+    broker = redis.Redis.from_url(redis_url)
+    assert broker.llen("celery") == len(ids)
+    statuses = set(Article.objects.filter(pk__in=ids).values_list("status", flat=True))
+    assert statuses == {ArticleStatus.QUEUED}
+
+    assert stack.manage(redis_url, "shell", "-c", SWEEP_NOW).split()[-1] == "0"
+    assert broker.llen("celery") == len(ids), "a backlog gets no duplicate messages"
+
+    broker.delete("celery")  # the messages are lost (a Redis restart without persistence)
+    assert stack.manage(redis_url, "shell", "-c", SWEEP_NOW).split()[-1] == str(len(ids))
+    assert broker.llen("celery") == len(ids)
+
+    stack.worker(redis_url)
+    wait_classified(ids, stack)
+    for article_id in ids:
+        assert Article.objects.get(pk=article_id).attempts == 1
+        assert_classified_once(article_id)
