@@ -16,6 +16,7 @@ horizon (and one writer), so there the rebuild is that single transaction.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
@@ -41,17 +42,18 @@ class LogReplay:
 
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
-        self.last: store.RecordedEvent | None = None
-        self.count = 0
+        self.cursor, self.position, self.count = "", 0, 0
 
     def __iter__(self) -> Iterator[store.RecordedEvent]:
-        after: str | None = None
-        while page := store.read_all(after=after, limit=REPLAY_PAGE):
+        while page := store.read_all(after=self.cursor or None, limit=REPLAY_PAGE):
             yield from page
-            self.last, after = page[-1], page[-1].cursor
-            self.count += len(page)
-            if self.progress:
-                self.progress(len(page))
+            self.reached(page[-1].cursor, page[-1].position, len(page))
+
+    def reached(self, cursor: str, position: int, more: int) -> None:
+        self.cursor, self.position = cursor, position
+        self.count += more
+        if self.progress:
+            self.progress(more)
 
 
 class Projector:
@@ -65,9 +67,9 @@ class Projector:
         """Write the changes these events make; called inside the batch's transaction."""
         raise NotImplementedError
 
-    def build(self, events: Iterable[store.RecordedEvent]) -> None:
+    def build(self, replay: LogReplay) -> None:
         """Fill empty tables from the whole log. Subclasses may fold it all at once."""
-        for batch in chunks(events, DEFAULT_BATCH):
+        for batch in chunks(replay, DEFAULT_BATCH):
             self.apply(batch)
 
     def _locked_checkpoint(self) -> Checkpoint:
@@ -75,10 +77,8 @@ class Projector:
         return Checkpoint.objects.select_for_update().get(name=self.name)
 
     @staticmethod
-    def _move(checkpoint: Checkpoint, last: store.RecordedEvent | None, seen: int) -> None:
-        checkpoint.cursor = last.cursor if last else ""
-        checkpoint.position = last.position if last else 0
-        checkpoint.events_seen = seen
+    def _move(checkpoint: Checkpoint, cursor: str, position: int, seen: int) -> None:
+        checkpoint.cursor, checkpoint.position, checkpoint.events_seen = cursor, position, seen
         checkpoint.save()
 
     def run_once(self, *, batch_size: int = DEFAULT_BATCH) -> int:
@@ -89,7 +89,8 @@ class Projector:
             if not events:
                 return 0
             self.apply(events)
-            self._move(checkpoint, events[-1], checkpoint.events_seen + len(events))
+            last = events[-1]
+            self._move(checkpoint, last.cursor, last.position, checkpoint.events_seen + len(events))
             return len(events)
 
     def catch_up(self, *, batch_size: int = DEFAULT_BATCH) -> int:
@@ -105,18 +106,22 @@ class Projector:
         Events appended meanwhile are applied by the next incremental run.
         """
         replay = LogReplay(progress)
-        if connection.vendor != "postgresql":
-            with transaction.atomic():
-                checkpoint = self._locked_checkpoint()
-                for table in self.tables:
-                    table._default_manager.all().delete()
+        gc.disable()  # a rebuild allocates millions of long-lived objects: no GC passes
+        try:
+            if connection.vendor != "postgresql":
+                with transaction.atomic():
+                    checkpoint = self._locked_checkpoint()
+                    for table in self.tables:
+                        table._default_manager.all().delete()
+                    self.build(replay)
+                    self._move(checkpoint, replay.cursor, replay.position, replay.count)
+                return replay.count
+            with swap.fresh_tables(self.name, self.tables) as fresh:
                 self.build(replay)
-                self._move(checkpoint, replay.last, replay.count)
+                with transaction.atomic():
+                    checkpoint = self._locked_checkpoint()  # no incremental run in between
+                    fresh.swap_in()
+                    self._move(checkpoint, replay.cursor, replay.position, replay.count)
             return replay.count
-        with swap.fresh_tables(self.name, self.tables) as fresh:
-            self.build(replay)
-            with transaction.atomic():
-                checkpoint = self._locked_checkpoint()  # no incremental run in between
-                fresh.swap_in()
-                self._move(checkpoint, replay.last, replay.count)
-        return replay.count
+        finally:
+            gc.enable()

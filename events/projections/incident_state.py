@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,6 +25,9 @@ _REPORT_ONLY = ("incident_id", "method", "source", "needs_review")
 
 @dataclass
 class IncidentState:
+    """One incident as folded so far. Folds copy it (`replace`) before changing a field, so
+    the cached dates of a state never go stale."""
+
     incident_id: str
     stream_id: str
     version: int
@@ -92,7 +96,7 @@ class IncidentState:
     def active_sources(self) -> list[dict[str, Any]]:
         return [s for s in self.sources if not s.get("withdrawn")]
 
-    @property
+    @cached_property
     def world_date(self) -> date:
         """When it happened: its date, else its first report's publication, else its record."""
         if self.occurred_on:
@@ -108,7 +112,7 @@ class IncidentState:
         doubts = [1.0 - float(s.get("confidence", 1.0)) for s in self.active_sources]
         return round(1.0 - math.prod(doubts), 4) if doubts else 0.0
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[date, str, str]:
         return (self.world_date, self.first_recorded_at, self.incident_id)
 

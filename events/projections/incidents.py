@@ -9,7 +9,7 @@ the incident rows this same transaction just wrote: all read models move togethe
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -17,7 +17,7 @@ from django.db.models import Q
 from events import store
 from events.domain import STREAM_PREFIX
 from events.projections import forces, stances, ultimatums
-from events.projections.base import Projector
+from events.projections.base import LogReplay, Projector
 from events.projections.bulk import write_rows
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.incident_state import IncidentState, fold_incidents
@@ -52,17 +52,19 @@ def _rows(states: Iterable[IncidentState]) -> list[IncidentRow]:
     return [IncidentRow(incident_id=s.incident_id, **incident_columns(s)) for s in states]
 
 
+def source_columns(states: Iterable[IncidentState]) -> Iterator[dict[str, Any]]:
+    for state in states:
+        for source in state.active_sources:
+            yield {
+                "incident_id": state.incident_id,
+                "article_id": source.get("article_id"),
+                "outlet": source.get("outlet"),
+                "url": source.get("url"),
+            }
+
+
 def _source_rows(states: Iterable[IncidentState]) -> list[IncidentSource]:
-    return [
-        IncidentSource(
-            incident_id=state.incident_id,
-            article_id=source.get("article_id"),
-            outlet=source.get("outlet"),
-            url=source.get("url"),
-        )
-        for state in states
-        for source in state.active_sources
-    ]
+    return [IncidentSource(**columns) for columns in source_columns(states)]
 
 
 _UPDATED_COLUMNS = [f.name for f in IncidentRow._meta.concrete_fields if not f.primary_key]
@@ -156,23 +158,15 @@ class IncidentProjector(Projector):
         _refresh_stances(touched)
         _refresh_ultimatums(touched)
 
-    def build(self, events: Iterable[store.RecordedEvent]) -> None:
+    def build(self, replay: LogReplay) -> None:
         """A rebuild folds the whole log in memory, then writes every table in bulk."""
-        states = list(fold_incidents(events).values())
+        states = list(fold_incidents(replay).values())
         write_rows(
             IncidentRow, ({"incident_id": s.incident_id, **incident_columns(s)} for s in states)
         )
         write_rows(
             IncidentSource,
-            (
-                {
-                    "incident_id": r.incident_id,
-                    "article_id": r.article_id,
-                    "outlet": r.outlet,
-                    "url": r.url,
-                }
-                for r in _source_rows(states)
-            ),
+            source_columns(states),
         )
         force_rows = forces.force_rows(states, country_level_names(), force_window_days())
         write_rows(

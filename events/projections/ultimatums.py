@@ -7,6 +7,7 @@ first decides), otherwise `open` until the deadline and `expired` after it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -65,11 +66,7 @@ def _outcome(ultimatum: IncidentState, other: IncidentState) -> str | None:
 
 
 def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> UltimatumRow:
-    outcomes = sorted(
-        (other.sort_key, outcome, other)
-        for other in others
-        if (outcome := _outcome(ultimatum, other)) is not None
-    )
+    """The ultimatum and what became of it: the earliest outcome among `others` decides."""
     sources = [source_summary(ultimatum, s) for s in ultimatum.active_sources]
     row = UltimatumRow(
         incident_id=ultimatum.incident_id,
@@ -80,31 +77,47 @@ def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> 
         deadline=ultimatum.fields.get("deadline"),
         sources=sources,
     )
-    if outcomes:
-        _, outcome, other = outcomes[0]
-        row.resolution, row.resolved_by = outcome, other.incident_id
-        row.resolved_on = other.world_date.isoformat()
+    for other in sorted(others, key=lambda s: s.sort_key):
+        outcome = _outcome(ultimatum, other)
+        if outcome is not None:
+            row.resolution, row.resolved_by = outcome, other.incident_id
+            row.resolved_on = other.world_date.isoformat()
+            break
     return row
 
 
 def ultimatum_rows(states: Iterable[IncidentState]) -> list[UltimatumRow]:
-    # Index the possible outcomes by who they involve, so each ultimatum looks only at its
-    # own parties' withdrawals and attacks (this runs over the whole log in a rebuild).
-    withdrawals: dict[str | None, list[IncidentState]] = defaultdict(list)
-    attacks: dict[frozenset[str | None], list[IncidentState]] = defaultdict(list)
+    # Index the possible outcomes by who they involve and by date, so each ultimatum only
+    # looks at its own parties' later withdrawals and attacks (a rebuild runs this over
+    # the whole log).
+    outcomes: dict[tuple[str, frozenset[str | None]], list[IncidentState]] = defaultdict(list)
     candidates = []
     for state in states:
         if state.type == "withdraw":
-            withdrawals[state.actor].append(state)
+            outcomes["withdraw", frozenset((state.actor,))].append(state)
         elif state.type == "attack":
-            attacks[frozenset((state.actor, state.target))].append(state)
+            outcomes["attack", frozenset((state.actor, state.target))].append(state)
         elif is_ultimatum(state):
             candidates.append(state)
+    for group in outcomes.values():
+        group.sort(key=lambda s: s.sort_key)
     rows = [
-        ultimatum_row(u, [*withdrawals[u.target], *attacks[frozenset((u.actor, u.target))]])
+        ultimatum_row(
+            u,
+            [
+                *_from(outcomes["withdraw", frozenset((u.target,))], u),
+                *_from(outcomes["attack", frozenset((u.actor, u.target))], u),
+            ],
+        )
         for u in candidates
     ]
     return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
+
+
+def _from(ordered: list[IncidentState], ultimatum: IncidentState) -> list[IncidentState]:
+    """The incidents of a date-ordered list that happened on or after the ultimatum."""
+    start = bisect_left(ordered, ultimatum.world_date, key=lambda s: s.world_date)
+    return ordered[start:]
 
 
 def status_at(as_of: date | None, now: datetime) -> datetime:
