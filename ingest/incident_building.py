@@ -19,17 +19,26 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from events import services as incident_commands
 from events import store
 from events.domain import DomainError, IncidentFields, stream_id_for, validate_payload
 
 from .classify.types import ExtractedEvent
-from .matching import IncidentSignature, ParentMap, best_match
+from .matching import (
+    DATE_TOLERANCE,
+    UNDATED_LOOKBACK,
+    IncidentSignature,
+    ParentMap,
+    best_match,
+    date_window,
+)
 from .models import Actor, Article, IncidentKey, IncidentSupport
 
 SOURCE_UPDATED = "source updated"
@@ -177,10 +186,23 @@ def _parents() -> ParentMap:
     return dict(Actor.objects.values_list("code", "parent_id"))
 
 
-def _candidates(event: ExtractedEvent, excluded: set[uuid.UUID]) -> list[IncidentKey]:
-    if not event.actor:
+def _candidates(signature: IncidentSignature, excluded: set[uuid.UUID]) -> list[IncidentKey]:
+    """The incidents that may match, narrowed in SQL by time; `matches` decides exactly."""
+    if not signature.actor:
         return []
-    keys = IncidentKey.objects.filter(type=event.type, actor=event.actor, active=True)
+    keys = IncidentKey.objects.filter(type=signature.type, actor=signature.actor, active=True)
+    window = date_window(signature.occurred_on, signature.date_precision, signature.reported_on)
+    undated = Q(occurred_on__isnull=True)
+    if window is None:
+        keys = keys.filter(undated, reported_on__isnull=True)
+    else:
+        start, end = window[0] - DATE_TOLERANCE, window[1] + DATE_TOLERANCE
+        # Widened by the widest window a stored incident can have: a year, or the
+        # month before an undated report.
+        keys = keys.filter(
+            Q(occurred_on__range=(start - timedelta(days=366), end))
+            | (undated & Q(reported_on__range=(start, end + UNDATED_LOOKBACK)))
+        )
     return [k for k in keys.order_by("created_at") if k.incident_id not in excluded]
 
 
@@ -234,7 +256,7 @@ class _ArticleIncidents:
         else:
             others = {
                 k.incident_id: k
-                for k in _candidates(event, set(self.claimed) | set(self.old_supports))
+                for k in _candidates(signature, set(self.claimed) | set(self.old_supports))
             }
             found = [(i, _signature_of_key(k)) for i, k in others.items()]
             matched = best_match(signature, found, self.parents)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection, transaction
@@ -85,6 +85,19 @@ def test_a_different_happening_is_a_new_incident(
     second = build(b, [extracted(b, **other)])
     assert len(second.reported) == 1 and not second.corroborated
     assert IncidentKey.objects.count() == 2
+
+
+def test_an_undated_report_matches_only_around_its_publication(
+    make_article: Callable[..., Article],
+) -> None:
+    dated = make_article()
+    [incident] = build(dated, [extracted(dated)]).reported  # 4 January 2024
+    days_later = make_article(published_at=datetime(2024, 1, 5, tzinfo=UTC))
+    years_earlier = make_article(published_at=datetime(2020, 1, 5, tzinfo=UTC))
+    unpublished = make_article()
+    assert build(days_later, [extracted(days_later, occurred_on=None)]).corroborated == [incident]
+    assert build(years_earlier, [extracted(years_earlier, occurred_on=None)]).reported
+    assert build(unpublished, [extracted(unpublished, occurred_on=None)]).reported
 
 
 def test_an_article_that_states_an_event_twice_reports_it_once(
