@@ -12,11 +12,21 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.classify.lexicon import Registry
-from ingest.classify.matching import find_matches
+from ingest.classify.matching import Match, find_matches
 
 SPONSOR_SUFFIX = re.compile(
     r"-(?:backed|aligned|linked|allied|affiliated|supported|sponsored|based|led|funded|"
     r"trained|armed|made|owned)\b"
+)
+# "Iran-backed Iraqi militias", "Tehran-aligned Shiite factions", "pro-Iran fighters": a
+# sponsor and an armed-group noun name the sponsor's unnamed proxies, whatever the
+# combination (the registry needs no alias for each one).
+PROXY_SUFFIX = re.compile(r"-(?:backed|aligned|allied|linked|affiliated|supported|sponsored)\b")
+PROXY_NOUN = re.compile(
+    r"(?:\s+(?:Iraqi|Syrian|Lebanese|Yemeni|Palestinian|Afghan|Pakistani|Shia|Shiite|"
+    r"Shi'ite|Sunni|armed|militant|paramilitary|proxy|local|tribal)){0,2}"
+    r"\s+(?:militia\s+groups?|militias?|militiamen|groups?|factions?|fighters|proxies|forces|"
+    r"militants|gunmen|rebels|insurgents|allies|cells)\b"
 )
 TITLE_WORDS = (
     "government|military|army|security|defen[cs]e|foreign|interior|prime|deputy|caretaker|"
@@ -78,6 +88,13 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
     place_keys = _place_aliases(registry)
     covered: list[tuple[int, int]] = []
     for m in matches:
+        if any(cs <= m.start < ce for cs, ce in covered):
+            continue  # a word inside a proxy phrase: "Iraqi" in "Iran-backed Iraqi militias"
+        proxies = _proxy_phrase(sentence, m, registry)
+        if proxies is not None:
+            mentions.append(proxies)
+            covered.append((proxies.start, proxies.end))
+            continue
         after = sentence[m.end : m.end + 14]
         before = sentence[max(0, m.start - 40) : m.start]
         sponsor = bool(SPONSOR_SUFFIX.match(after)) or before.lower().endswith(("pro-", "anti-"))
@@ -114,6 +131,33 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
         )
     mentions.sort(key=lambda x: x.start)
     return _coordinated_locatives(sentence, mentions, place_keys)
+
+
+def _proxy_phrase(sentence: str, m: Match, registry: Registry) -> ActorMention | None:
+    """ "Iran-backed militias", "pro-Tehran fighters" as one mention: the registry's
+    `<SPONSOR>_BACKED_MILITIAS` actor when there is one, else the phrase as written."""
+    if not registry.is_state(m.key):
+        return None
+    if sentence[max(0, m.start - 4) : m.start].lower() == "pro-":
+        start, noun_at = m.start - 4, m.end
+    else:
+        suffix = PROXY_SUFFIX.match(sentence, m.end)
+        if suffix is None:
+            return None
+        start, noun_at = m.start, suffix.end()
+    noun = PROXY_NOUN.match(sentence, noun_at)
+    if noun is None:
+        return None
+    text = sentence[start : noun.end()]
+    code = registry.proxies_of(m.key)
+    return ActorMention(
+        start,
+        noun.end(),
+        code or text,
+        text,
+        known=code is not None,
+        after_of=bool(PREP_BEFORE.search(sentence[max(0, start - 40) : start])),
+    )
 
 
 def _coordinated_locatives(

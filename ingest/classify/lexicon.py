@@ -8,6 +8,7 @@ version (see ingest.registry) and shared by every article, never rebuilt per art
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -99,6 +100,23 @@ class Registry:
 
     def is_state(self, code: str | None) -> bool:
         return code is not None and code in self.actors and self.actors[code].kind == "state"
+
+    def proxies_of(self, sponsor: str) -> str | None:
+        """The umbrella actor for a state's unnamed proxies ("Iran-backed militias"):
+        `<code>_BACKED_MILITIAS` or `<NAME>_BACKED_MILITIAS` (IRAN_BACKED_MILITIAS), if the
+        registry has one."""
+        table = self._cache.get("proxies_of")
+        if table is None:
+            table = {}
+            for actor in self.actors.values():
+                if actor.kind != "state":
+                    continue
+                for stem in (actor.code, re.sub(r"\W+", "_", actor.name).upper()):
+                    if f"{stem}_BACKED_MILITIAS" in self.actors:
+                        table[actor.code] = f"{stem}_BACKED_MILITIAS"
+                        break
+            self._cache["proxies_of"] = table
+        return table.get(sponsor)
 
     def is_umbrella(self, code: str | None) -> bool:
         return code is not None and code in self.actors and "umbrella" in self.actors[code].kind

@@ -1,5 +1,9 @@
 """Loads the shipped actor registry and gazetteer (ingest/fixtures/*.json) into the tables.
 
+The fixture's aliases are names as written; combinations such as "Tehran-aligned Shiite
+militias" are not listed but composed by the actor matcher (sponsor + armed-group noun ->
+IRAN_BACKED_MILITIAS), so editors keep a short list per actor.
+
 Rows that already exist (an editor may have changed them) are left alone; reversing
 removes nothing an editor may rely on, so it is a no-op.
 """

@@ -31,12 +31,40 @@ def test_short_acronyms_need_capitals():
 
 
 def test_sponsors_are_not_actors_on_stage():
-    found = find_actor_mentions(
-        "Iran-backed gunmen and pro-Turkey factions fired.",
-        low("Iran-backed gunmen and pro-Turkey factions fired."),
-        registry(),
-    )
-    assert [(m.code, m.sponsor) for m in found] == [("IRN", True), ("TUR", True)]
+    found = mentions("Iran-backed Hezbollah and Turkish-supported Syria fired.")
+    assert [code for _, code in found] == ["IRN", "HEZBOLLAH", "TUR", "SYR"]
+    text = "Iran-backed Hezbollah and Turkish-supported Syria fired."
+    flags = [m.sponsor for m in find_actor_mentions(text, low(text), registry())]
+    assert flags == [True, False, True, False]
+
+
+def test_a_sponsor_and_an_armed_group_noun_name_the_sponsors_proxies():
+    """Any sponsor spelling x any link word x any group noun, with no alias for each."""
+    for phrase in (
+        "Iran-backed gunmen",
+        "Tehran-aligned Shiite militia groups",
+        "Iranian-affiliated armed factions",
+        "pro-Tehran militiamen",
+        "Iran-linked Iraqi proxies",
+    ):
+        assert mentions(f"On Sunday {phrase} fired rockets.") == [(phrase, "IRAN_BACKED_MILITIAS")]
+
+
+def test_proxies_of_a_sponsor_without_an_umbrella_actor_are_reported_as_written():
+    text = "Pro-Turkey factions and Russian-backed fighters clashed."
+    found = find_actor_mentions(text, low(text), registry())
+    assert [(m.code, m.known) for m in found] == [
+        ("Pro-Turkey factions", False),
+        ("Russian-backed fighters", False),
+    ]
+
+
+def test_a_named_proxy_after_the_phrase_stays_its_own_actor():
+    found = mentions("The Iran-backed militia group Kataib Imam Ali fired drones.")
+    assert found == [
+        ("Iran-backed militia group", "IRAN_BACKED_MILITIAS"),
+        ("Kataib Imam Ali", "KIA"),
+    ]
 
 
 def test_places_after_a_preposition_are_places_also_when_coordinated():
