@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.projections.incident_state import ACTIVE, MERGED, RETRACTED
 from events.projections.ultimatums import STATUSES
 
 _ANY_OBJECT = serializers.DictField
+
+
+# Two different `status` enums would fight over one component name: describe them inline.
+@extend_schema_field({"type": "string", "enum": [ACTIVE, RETRACTED, MERGED]})
+class IncidentStatusField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": list(STATUSES)})
+class UltimatumStatusField(serializers.CharField):
+    pass
 
 
 def _text(**kwargs: object) -> serializers.CharField:
@@ -77,7 +89,7 @@ class IncidentOut(serializers.Serializer):
     occurred_on = serializers.DateField(allow_null=True)
     date_precision = _text()
     deadline = _text(help_text="ISO 8601")
-    status = serializers.ChoiceField(choices=[ACTIVE, RETRACTED, MERGED])
+    status = IncidentStatusField()
     factuality = serializers.CharField()
     world_date = serializers.DateField()
     merged_into = serializers.UUIDField(allow_null=True)
@@ -132,7 +144,7 @@ class UltimatumOut(serializers.Serializer):
     demand = serializers.CharField(allow_blank=True)
     issued_on = serializers.DateField()
     deadline = _text()
-    status = serializers.ChoiceField(choices=list(STATUSES))
+    status = UltimatumStatusField()
     resolution = _text()
     resolved_by = serializers.UUIDField(allow_null=True)
     resolved_on = serializers.DateField(allow_null=True)

@@ -48,6 +48,7 @@ def answer(request: Request, produce: Callable[[], Any]) -> Response:
 
 class EventLogView(ReadView):
     @extend_schema(
+        operation_id="events_list",
         parameters=[params.LogParams],
         responses={200: schemas.LogPageOut, **ERRORS},
         summary="The event log in read order, from a cursor",
@@ -65,7 +66,11 @@ class EventLogView(ReadView):
 
 
 class StreamView(ReadView):
-    @extend_schema(responses={200: schemas.StreamOut, **WITH_404}, summary="One stream's events")
+    @extend_schema(
+        operation_id="stream_retrieve",
+        responses={200: schemas.StreamOut, **WITH_404},
+        summary="One stream's events",
+    )
     def get(self, request: Request, stream_id: str) -> Response:
         with translated_errors():
             return Response(selectors.stream_events(stream_id))
@@ -73,6 +78,7 @@ class StreamView(ReadView):
 
 class IncidentListView(ReadView):
     @extend_schema(
+        operation_id="incidents_list",
         parameters=[params.IncidentParams],
         responses={200: schemas.IncidentPageOut, **ERRORS},
         summary="Incidents, filtered",
@@ -92,6 +98,7 @@ class IncidentListView(ReadView):
 
 class IncidentDetailView(ReadView):
     @extend_schema(
+        operation_id="incident_retrieve",
         parameters=[params.TimeParams],
         responses={200: schemas.IncidentDetailOut, **WITH_404},
         summary="One incident with its sources and event history",
@@ -102,13 +109,18 @@ class IncidentDetailView(ReadView):
 
 
 class ActorListView(ReadView):
-    @extend_schema(responses={200: schemas.ActorOut(many=True), **ERRORS}, summary="Actors")
+    @extend_schema(
+        operation_id="actors_list",
+        responses={200: schemas.ActorOut(many=True), **ERRORS},
+        summary="Actors",
+    )
     def get(self, request: Request) -> Response:
         return answer(request, selectors.list_actors)
 
 
 class ActorDetailView(ReadView):
     @extend_schema(
+        operation_id="actor_retrieve",
         parameters=[params.ActorParams],
         responses={200: schemas.ActorDetailOut, **WITH_404},
         summary="An actor with its forces, stances, open ultimatums and timeline",
@@ -125,6 +137,7 @@ class ActorDetailView(ReadView):
 
 class ForceListView(ReadView):
     @extend_schema(
+        operation_id="forces_list",
         parameters=[params.ForceParams],
         responses={200: schemas.ForceOut(many=True), **ERRORS},
         summary="Force levels per actor, country and place",
@@ -141,6 +154,7 @@ class ForceListView(ReadView):
 
 class StanceListView(ReadView):
     @extend_schema(
+        operation_id="stances_list",
         parameters=[params.StanceParams],
         responses={200: schemas.StanceOut(many=True), **ERRORS},
         summary="Stances of ordered actor pairs, from -10 (hostile) to +10 (friendly)",
@@ -157,6 +171,7 @@ class StanceListView(ReadView):
 
 class UltimatumListView(ReadView):
     @extend_schema(
+        operation_id="ultimatums_list",
         parameters=[params.UltimatumParams],
         responses={200: schemas.UltimatumOut(many=True), **ERRORS},
         summary="Ultimatums and their status",
