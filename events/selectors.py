@@ -327,12 +327,14 @@ def list_ultimatums(
 # --- actors ------------------------------------------------------------------------------
 
 
-def list_actors() -> list[dict[str, Any]]:
+def list_actors(point: TimePoint = NOW) -> list[dict[str, Any]]:
     """The registry, plus codes that only incidents name (actors not registered yet)."""
     registry = {a.code: a for a in Actor.objects.all()}
-    seen: set[str] = set()
-    for actor, target in IncidentRow.objects.values_list("actor", "target"):
-        seen |= {code for code in (actor, target) if code}
+    if point.from_log:
+        pairs = [(s.actor, s.target) for s in incident_states(point)]
+    else:
+        pairs = list(IncidentRow.objects.values_list("actor", "target"))
+    seen = {code for pair in pairs for code in pair if code}
     return [_actor_json(code, registry.get(code)) for code in sorted(set(registry) | seen)]
 
 

@@ -111,11 +111,13 @@ class IncidentDetailView(ReadView):
 class ActorListView(ReadView):
     @extend_schema(
         operation_id="actors_list",
+        parameters=[params.TimeParams],
         responses={200: schemas.ActorOut(many=True), **ERRORS},
-        summary="Actors",
+        summary="Actors: the registry and every code an incident names",
     )
     def get(self, request: Request) -> Response:
-        return answer(request, selectors.list_actors)
+        p = params.parse(params.TimeParams, request)
+        return answer(request, lambda: selectors.list_actors(params.time_point(p)))
 
 
 class ActorDetailView(ReadView):

@@ -28,6 +28,7 @@ STATE_URLS = [
     "/api/ultimatums/",
     "/api/actors/USA/",
     "/api/actors/TUR/",
+    "/api/actors/",
 ]
 
 
@@ -69,7 +70,7 @@ def test_seed_figures_through_the_api(world: Any) -> None:
 def test_time_travel_from_the_log_agrees_with_the_tables_now(world: Any) -> None:
     client = APIClient()
     now = {"as_of": timezone.now().date().isoformat(), "known_at": timezone.now().isoformat()}
-    for url in STATE_URLS:
+    for url in [*STATE_URLS, f"/api/incidents/{world.us_2000}/"]:
         assert get(client, url) == get(client, url, **now), url
 
 
