@@ -104,11 +104,17 @@ def _article_fields(draft: ArticleDraft) -> dict[str, object]:
     }
 
 
-def _existing_duplicate(feed: Feed, draft: ArticleDraft) -> int:
+def _existing_duplicate(feed: Feed, draft: ArticleDraft, *, other_than: int | None = None) -> int:
     match = Q(feed=feed, external_id=draft.external_id) | Q(content_hash=draft.content_hash)
     if draft.canonical_url:
         match |= Q(canonical_url=draft.canonical_url)
-    found = Article.objects.filter(match).order_by("pk").values_list("pk", flat=True).first()
+    found = (
+        Article.objects.filter(match)
+        .exclude(pk=other_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     if found is None:  # the unique violation was not a duplicate: let it surface
         raise IntegrityError(f"article {draft.external_id!r} conflicts with a stored one")
     return found
@@ -126,7 +132,7 @@ def _update_content(article: Article, draft: ArticleDraft) -> tuple[int, str]:
             article.save()
     except IntegrityError:
         # The new text is another stored article's text (or URL): nothing new to read.
-        return _existing_duplicate(article.feed, draft), "duplicates"
+        return _existing_duplicate(article.feed, draft, other_than=article.pk), "duplicates"
     return article.pk, "updated"
 
 

@@ -84,6 +84,16 @@ def test_same_external_id_with_a_new_body_is_classified_again(client: Client, fe
     assert article.status == ArticleStatus.RECEIVED and article.body.endswith("Updated.")
 
 
+def test_an_update_that_copies_another_article_is_that_article(client: Client, feed: Feed) -> None:
+    [first] = push(client, feed, ARTICLE).json()["ids"]
+    other = {**ARTICLE, "external_id": "b-1", "url": "https://x.example/b", "body": "Other."}
+    [second] = push(client, feed, other).json()["ids"]
+    response = push(client, feed, {**other, "body": ARTICLE["body"]})
+    assert response.status_code == 200
+    assert response.json()["ids"] == [first]
+    assert Article.objects.get(pk=second).body == "Other."
+
+
 def test_a_batch_is_all_or_nothing(client: Client, feed: Feed) -> None:
     bad = {k: v for k, v in ARTICLE.items() if k != "body"} | {"external_id": "a-2"}
     response = push(client, feed, [ARTICLE, bad])
