@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
@@ -108,13 +108,10 @@ def _existing_duplicate(feed: Feed, draft: ArticleDraft, *, other_than: int | No
     match = Q(feed=feed, external_id=draft.external_id) | Q(content_hash=draft.content_hash)
     if draft.canonical_url:
         match |= Q(canonical_url=draft.canonical_url)
-    found = (
-        Article.objects.filter(match)
-        .exclude(pk=other_than)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    candidates = Article.objects.filter(match)
+    if other_than is not None:
+        candidates = candidates.exclude(pk=other_than)
+    found = candidates.order_by("pk").values_list("pk", flat=True).first()
     if found is None:  # the unique violation was not a duplicate: let it surface
         raise IntegrityError(f"article {draft.external_id!r} conflicts with a stored one")
     return found
@@ -282,8 +279,17 @@ def describe(summary: BuildSummary) -> str:
 
 
 def record_classification_error(*, article_id: int, error: str, final: bool) -> None:
-    """Keep the error for the admin; after the last retry the article is `failed`."""
+    """Keep the error for the admin; after the last retry the article is `failed`.
+
+    Called from the task's failure hooks, often because the database is what failed: if
+    it cannot be written now, the article stays waiting and the sweep brings it back.
+    """
     changes: dict[str, object] = {"last_error": error[:5000], "updated_at": timezone.now()}
     if final:
         changes["status"] = ArticleStatus.FAILED
-    Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.CLASSIFIED).update(**changes)
+    try:
+        Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.CLASSIFIED).update(
+            **changes
+        )
+    except DatabaseError:
+        logger.exception("could not record the error of article %s: %s", article_id, error)
