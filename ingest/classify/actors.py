@@ -16,7 +16,25 @@ from ingest.classify.matching import Match, find_matches
 
 SPONSOR_SUFFIX = re.compile(
     r"-(?:backed|aligned|linked|allied|affiliated|supported|sponsored|based|led|funded|"
-    r"trained|armed|made|owned)\b"
+    r"trained|armed|made|owned|run|controlled|held)\b"
+)
+# "Iraqi militia claims attack", "Syrian rebel allies": irregular fighters of that
+# nationality, not the state
+IRREGULAR_AFTER = re.compile(
+    r"\s+(?:Shia\s+|Shiite\s+|Sunni\s+|Islamist\s+)?(?:militias?|militiamen|militants?|"
+    r"rebels?|insurgents?|gunmen|jihadists?|tribesmen|protesters|demonstrators)\b",
+    re.IGNORECASE,
+)
+# "on the Syrian border", "the Turkish city of Kilis", "from Iraqi territory": where
+PLACE_NOUN_AFTER = re.compile(
+    r"\s+(?:border|borders|frontier|territory|territories|soil|airspace|waters|coast|side|"
+    r"city|town|village|province|capital|port|mainland)\b",
+    re.IGNORECASE,
+)
+# "a group calling itself the Ghaliboun": a new group, named as it names itself
+SELF_NAMED = re.compile(
+    r"\bcall(?:ing|s|ed)\s+(?:it|them)sel(?:f|ves)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'-]+(?:\s+(?:of|al-|[A-Z])[\w'-]*){0,4})"
 )
 # "Iran-backed Iraqi militias", "Tehran-aligned Shiite factions", "pro-Iran fighters": a
 # sponsor and an armed-group noun name the sponsor's unnamed proxies, whatever the
@@ -72,6 +90,7 @@ class ActorMention:
     known: bool = True  # False: an organisation not (yet) in the registry
     after_of: bool = False  # object of a preposition ("of", "for", "with"...)
     city_name: bool = False  # a capital used as a name ("the Ankara attack": where, not who)
+    country_name: bool = False  # "Syria" as written ("the Syria offensive": where, not who)
 
 
 PREP_BEFORE = re.compile(
@@ -90,15 +109,21 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
     for m in matches:
         if any(cs <= m.start < ce for cs, ce in covered):
             continue  # a word inside a proxy phrase: "Iraqi" in "Iran-backed Iraqi militias"
-        proxies = _proxy_phrase(sentence, m, registry)
+        proxies = _proxy_phrase(sentence, m, registry, mentions)
         if proxies is not None:
             mentions.append(proxies)
             covered.append((proxies.start, proxies.end))
             continue
         after = sentence[m.end : m.end + 14]
         before = sentence[max(0, m.start - 40) : m.start]
+        if m.text.islower() and re.search(r"\b(?:a|an)\s+$", before, re.IGNORECASE):
+            continue  # "a coalition of militias": a common noun here, not the coalition
+        state = registry.is_state(m.key)
         sponsor = bool(SPONSOR_SUFFIX.match(after)) or before.lower().endswith(("pro-", "anti-"))
+        # the fighters of that nationality act, not the state: treated like a sponsor
+        sponsor = sponsor or (state and bool(IRREGULAR_AFTER.match(sentence, m.end)))
         locative = low[m.start : m.end] in place_keys and bool(LOCATIVE_BEFORE.search(before))
+        locative = locative or (state and bool(PLACE_NOUN_AFTER.match(sentence, m.end)))
         end = m.end
         force = bool(FORCE_NOUN.match(sentence, m.end))
         title = TITLE_RUN.match(sentence, m.end)
@@ -115,9 +140,16 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
                 force=force,
                 after_of=bool(PREP_BEFORE.search(before)),
                 city_name=low[m.start : m.end] in _city_aliases(registry),
+                country_name=low[m.start : m.end] in _country_aliases(registry),
             )
         )
         covered.append((m.start, end))
+    for named in SELF_NAMED.finditer(sentence):
+        s, e = named.span("name")
+        if not any(s < ce and cs < e for cs, ce in covered):
+            name = named.group("name")
+            mentions.append(ActorMention(s, e, name, name, known=False))
+            covered.append((s, e))
     for unknown in UNKNOWN_ORG.finditer(sentence):
         s, e = unknown.start(), unknown.end()
         if any(s < ce and cs < e for cs, ce in covered):
@@ -133,9 +165,16 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
     return _coordinated_locatives(sentence, mentions, place_keys)
 
 
-def _proxy_phrase(sentence: str, m: Match, registry: Registry) -> ActorMention | None:
+DEFINITE_SINGULAR = re.compile(r"(?:group|militia|faction|movement)(?:['\u2019]s)?$")
+
+
+def _proxy_phrase(
+    sentence: str, m: Match, registry: Registry, earlier: list[ActorMention]
+) -> ActorMention | None:
     """ "Iran-backed militias", "pro-Tehran fighters" as one mention: the registry's
-    `<SPONSOR>_BACKED_MILITIAS` actor when there is one, else the phrase as written."""
+    `<SPONSOR>_BACKED_MILITIAS` actor when there is one, else the phrase as written.
+    "Houthi targets ... the Iran-backed group's attacks": a definite singular names the
+    group just mentioned."""
     if not registry.is_state(m.key):
         return None
     if sentence[max(0, m.start - 4) : m.start].lower() == "pro-":
@@ -150,6 +189,11 @@ def _proxy_phrase(sentence: str, m: Match, registry: Registry) -> ActorMention |
         return None
     text = sentence[start : noun.end()]
     code = registry.proxies_of(m.key)
+    definite = re.search(r"\bthe\s+$", sentence[max(0, start - 5) : start], re.IGNORECASE)
+    if definite and DEFINITE_SINGULAR.search(text + sentence[noun.end() : noun.end() + 2]):
+        named = [e for e in earlier if e.known and _names_one_group(registry, e.code)]
+        if named:
+            code = named[-1].code
     return ActorMention(
         start,
         noun.end(),
@@ -158,6 +202,11 @@ def _proxy_phrase(sentence: str, m: Match, registry: Registry) -> ActorMention |
         known=code is not None,
         after_of=bool(PREP_BEFORE.search(sentence[max(0, start - 40) : start])),
     )
+
+
+def _names_one_group(registry: Registry, code: str) -> bool:
+    kind = registry.actors[code].kind if code in registry.actors else ""
+    return kind not in ("state", "intergovernmental") and "umbrella" not in kind
 
 
 def _coordinated_locatives(
@@ -189,6 +238,19 @@ def _city_aliases(registry: Registry) -> frozenset[str]:
                 names.update(a.lower() for a in place.aliases)
         cached = frozenset(names)
         registry._cache["city_alias_set"] = cached
+    return cached
+
+
+def _country_aliases(registry: Registry) -> frozenset[str]:
+    cached = registry._cache.get("country_alias_set")
+    if cached is None:
+        names: set[str] = set()
+        for place in registry.places.values():
+            if place.precision == "country":
+                names.add(place.name.lower())
+                names.update(a.lower() for a in place.aliases)
+        cached = frozenset(names)
+        registry._cache["country_alias_set"] = cached
     return cached
 
 

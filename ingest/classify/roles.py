@@ -22,7 +22,8 @@ from ingest.classify.triggers import SPEECH_TYPES, Trigger
 LIGHT_VERB = re.compile(
     r"\b(?:carried\s+out|carries\s+out|carry\s+out|conducted|conducts|conduct|launched|"
     r"launches|launch|staged|mounted|executed|waged|waging|claimed\s+(?:\w+\s+)?responsibility"
-    r"\s+for|claimed|claims|pressed|intensified|stepped\s+up|was\s+behind|were\s+behind|responsible\s+for|issued|made|ordered|began|started)"
+    r"\s+for|claimed|claims|pressed|intensified|stepped\s+up|was\s+behind|were\s+behind|responsible\s+for|issued|made|ordered|began|started|"
+    r"(?:responded|retaliated|answered|hit\s+back)\s+with|gave|gives|delivered|presented)"
     r"\s+(?:[\w'\u2019-]+\s+){0,5}$",
     re.IGNORECASE,
 )
@@ -89,10 +90,23 @@ def _by_agent(
     return None, -1
 
 
+APPOSITIVE = re.compile(r",\s+(?:the|a|an|one|its|their)\s[^,;]{1,80},", re.IGNORECASE)
+# "X were killed when a drone struck": the subordinate clause has its own subject
+SUBORDINATE = re.compile(
+    r"\b(?:when|while|after|before|because|as|until|once|where|although|though)\s+"
+    r"(?:a|an|the|its|their|one|two|three|several|[\w-]+ing)\s",
+    re.IGNORECASE,
+)
+
+
 def _interrupted(sentence: str, mention: ActorMention, trigger: Trigger) -> bool:
-    """A new clause subject between a candidate and its verb: "..., the introduction of"."""
-    gap = sentence[mention.end : trigger.start]
-    return bool(re.search(r"[,;]\s+(?:the|a|an|this|that|these|those)\s", gap, re.I))
+    """A new clause subject between a candidate and its verb: "..., the introduction of",
+    "... were killed when a drone struck" (an appositive ", an umbrella group," is none)."""
+    gap = APPOSITIVE.sub(" ", sentence[mention.end : trigger.start])
+    return bool(
+        re.search(r"[,;]\s+(?:the|a|an|this|that|these|those)\s", gap, re.I)
+        or SUBORDINATE.search(gap)
+    )
 
 
 def _quote_speaker(
@@ -164,8 +178,13 @@ def _first_conjunct(
 def _pronoun_speaker(
     sentence: str, start: int, mentions: list[ActorMention]
 ) -> ActorMention | None:
-    """ "Hezbollah said it had launched rockets": "it" is the speaker."""
-    if not re.match(r"\s*(?:it|they|we)\b", sentence[start:], re.IGNORECASE):
+    """ "Hezbollah said it had launched rockets", "the military said its jets struck",
+    "the group said in a statement that its fighters had killed": the speaker acts."""
+    if not re.match(
+        r"\s*(?:in\s+a\s+statement\s+|on\s+\w+\s+)?(?:that\s+)?(?:it|they|we|its|their|our)\b",
+        sentence[start:],
+        re.IGNORECASE,
+    ):
         return None
     speakers = [m for m in mentions if m.end <= start and _usable(m) and not m.after_of]
     return speakers[0] if speakers else None
@@ -218,6 +237,8 @@ def assign_roles(
                 MODIFIER_GAP.match(gap)
                 and not VERBISH.search(gap)
                 and not m.city_name
+                # "pause its Syria offensive": a country's name before a noun is where
+                and not (m.country_name and trigger.rule.noun)
                 and not IRREGULARS.search(gap)
             ):
                 agent, rule = _first_conjunct(sentence, m, mentions), "modifier"

@@ -82,21 +82,44 @@ def _r(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
 
 
+# what a condemnation calls the deed
+VERDICT = (
+    r"(?:a\s+|an\s+|another\s+)?[\"\u201c]?(?:[\w-]+\s+(?:and\s+)?){0,3}?"
+    r"(?:crime|terror(?:ism|ist\s+act)?|violation|aggression|betrayal|stab\s+in\s+the\s+back|"
+    r"massacre|provocation|act\s+of\s+war|mistake|atrocity|escalation)\b"
+)
+
 RULES: list[TriggerRule] = [
     # --- attack
     TriggerRule("attack", _r(
         r"struck|attack(?:ed|s|ing)?|bomb(?:ed|s|ing)|shell(?:ed|s|ing)|"
         r"raid(?:ed|s|ing)?|ambush(?:ed|es|ing)?|invad(?:ed|es|ing)|storm(?:ed|s|ing)|"
         r"target(?:ed|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
-        r"opened\s+fire|fired\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
+        r"opened\s+fire|fir(?:ed|ing)\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
         r"tear\s+gas)|oust(?:ed|s|ing)?|drove\s+out|assault(?:ed|s|ing)?|"
+        r"assassinat(?:ed|es|ing)|"
+        # "militants killed three soldiers", "killed a senior ISIS leader": the killing is
+        # the attack (a passive "were killed" has no object and is a casualty count only)
+        r"kill(?:ed|s)\s+(?=(?:at\s+least\s+|some\s+|more\s+than\s+|nearly\s+|about\s+)?"
+        r"(?:\d|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|"
+        r"dozens|scores|hundreds|several|a\s|an\s|[A-Z]))|"
         r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
         r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled|"
         r"(?:launched|fired|lobbed)\s+(?:[\w-]+\s+){0,4}?(?:rockets|missiles|drones|mortars|"
-        r"projectiles|shells)\s+(?:at|on|into|toward|towards|against)"
+        r"projectiles|shells)\b"
     ), hint=("struck", "attack", "bomb", "shell", "raid", "ambush", "invad", "storm", "target",
-             "hit", "pound", "shot", "shoot", "fire", "oust", "drove", "assault", "siege",
-             "launched", "lobbed", "besieged", "broke", "retaliated")),
+             "hit", "pound", "shot", "shoot", "fire", "firing", "oust", "drove", "assault",
+             "siege", "launched", "lobbed", "besieged", "broke", "retaliated", "assassinat",
+             "kill")),
+    # "18 drones ... launched by the Houthis": the launcher is the attacker
+    TriggerRule(
+        "attack",
+        _r(r"(?:launched|fired)(?=\s+by\b)"),
+        hint=("launched", "fired"),
+        context_before=re.compile(
+            r"\b(?:drones?|missiles?|rockets?|projectiles|shells|mortars?)\s*$", re.IGNORECASE
+        ),
+    ),
     TriggerRule("attack", _r(
         r"(?:(?:air|drone|missile|rocket|artillery|precision|retaliatory)[- ]?)?strikes?|"
         r"airstrikes?|air-strikes?|bombings?|shelling|shootdown|invasion|incursion|"
@@ -109,10 +132,19 @@ RULES: list[TriggerRule] = [
         r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
         r"reinforc(?:ed|es|ing)|"
         rf"sen(?:t|d|ds|ding)\s+(?:\w+\s+){{0,4}}?{FORCES}|"
-        rf"{FORCES}\s+(?:\w+\s+){{0,6}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
+        rf"{FORCES}\s+(?:[\w-]+\s+){{0,9}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
+        r"re-?deploy(?:ed|s|ing)?|re-?position(?:ed|s|ing)?\s+(?:in|to|into|at)|"
         rf"(?:moved|rushed|massed|poured)\s+(?:\w+\s+){{0,3}}?{FORCES}"
     ), hint=("deploy", "dispatch", "mobili", "arriv", "reinforc", "sen", "moved", "rushed",
-             "massed", "poured")),
+             "massed", "poured", "redeploy", "re-deploy", "reposition", "re-position")),
+    # forces moving somewhere: "troops ... are expected to move to western Iraq",
+    # "commandos were flown in"
+    TriggerRule(
+        "deploy",
+        _r(r"mov(?:e|es|ed|ing)\s+(?:in)?to|flown\s+in(?:to)?|airlifted\s+(?:in)?to"),
+        hint=("mov", "flown", "airlifted"),
+        context_before=re.compile(rf"\b{FORCES}\b[^.;]{{0,60}}$", re.IGNORECASE),
+    ),
     # forces arriving, not visitors: "soldiers that arrived in northern Iraq"
     TriggerRule(
         "deploy",
@@ -132,7 +164,8 @@ RULES: list[TriggerRule] = [
     TriggerRule("capture", _r(
         r"seiz(?:e|ed|es|ing)|captur(?:e|ed|es|ing)|took\s+(?:full\s+|complete\s+)?control\s+of|"
         r"tak(?:e|es|ing)\s+(?:full\s+)?control\s+of|retook|recaptur(?:ed|es|ing)|"
-        r"retak(?:e|en|es|ing)|overr(?:an|un)|liberat(?:e|ed|es|ing)|took\s+over|occup(?:ied|ies)|"
+        r"retak(?:e|en|es|ing)|overr(?:an|un)|liberat(?:e|ed|es|ing)|took\s+over|"
+        r"(?<!the\s)(?<!-)occup(?:ied|ies)|"
         r"gained\s+control\s+of"
     )),
     TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
@@ -141,23 +174,39 @@ RULES: list[TriggerRule] = [
         r"condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|critici[sz](?:e|ed|es|ing)|"
         r"accus(?:e|ed|es|ing)|blam(?:e|ed|es|ing)|rebuk(?:ed|es)|slamm(?:ed|ing)|slams|"
         r"blasted|lambast(?:ed|s)|decr(?:ied|ies)|"
-        r"violation\s+(?:of|to)\s+(?:\w+\s+){0,2}sovereignty|"
-        r"violated\s+(?:\w+\s+){0,2}sovereignty|called\s+it\s+(?:a\s+|an\s+)?"
-        r"[\"\u201c]?(?:crime|terror|violation|aggression|state\s+terrorism)"
+        r"violation\s+(?:of|to)\s+(?:\w+\s+){0,2}(?:sovereignty|international\s+law|"
+        r"(?:the\s+)?(?:U\.?N\.?|United\s+Nations)\s+Charter)|"
+        r"violated\s+(?:\w+\s+){0,2}sovereignty|"
+        # "called the withdrawal a 'stab in the back'", "said the strikes were another
+        # strategic mistake": a verdict, not a description
+        rf"(?:called|calling|describ(?:ed|ing))\s+(?:it|them|(?:the|this|that)\s+[\w-]+)\s+"
+        rf"(?:as\s+)?{VERDICT}|(?:was|were|is|are)\s+{VERDICT}"
     )),
     TriggerRule("condemn", _r(r"condemnation|criticism|rebuke"), noun=True),
     # --- threaten
     TriggerRule("threaten", _r(
         r"threaten(?:s|ed|ing)?|(?:issued|made)\s+(?:a\s+|an\s+)?(?:\w+\s+)?threat|"
-        r"warn(?:s|ed|ing)?|vow(?:s|ed|ing)?\s+(?:to\s+)?(?:retaliate|respond|revenge|avenge|"
-        r"punish|hit\s+back)|pledg(?:e|ed|es)\s+to\s+(?:retaliate|respond|avenge|punish)|"
+        r"warn(?:s|ed|ing)?|vow(?:s|ed|ing)?\s+(?:to\s+)?(?:[\w\"\u201c-]+\s+){0,3}?"
+        r"(?:retaliate|respond|revenge|vengeance|retribution|avenge|punish|hit\s+back|destroy|"
+        r"crush|eliminate)|pledg(?:e|ed|es)\s+to\s+(?:retaliate|respond|avenge|punish)|"
+        # "we will respond at a time of our choosing", "reserves the right to respond"
+        r"(?:will|would|shall)\s+(?:certainly\s+|surely\s+)?(?:respond|retaliate|hit\s+back|"
+        r"take\s+revenge)|reserv(?:e|es|ed)\s+(?:its|the|their|our)\s+(?:[\w\"\u201c-]+\s+){0,3}?"
+        r"right\s+to\s+(?:respond|retaliate|(?:give|deliver)\s+(?:a\s+)?(?:\w+\s+)?response)|"
+        # "would resume the operation if the fighters did not leave"
+        r"(?:will|would)\s+(?:resume|launch|restart|expand|begin)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:operations?|offensive|attacks?|strikes?|military\s+action)\s+(?:if|unless)|"
         r"promised\s+(?:revenge|retaliation)|"
         r"vow(?:s|ed)?\s+that\s+[^.;]{0,40}?(?:respond|retaliate|revenge|avenge|punish)"
-    ), hint=("threat", "warn", "vow", "pledg", "promised")),
+    ), hint=("threat", "warn", "vow", "pledg", "promised", "will", "would", "shall",
+             "reserv")),
     TriggerRule("threaten", _r(
-        r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?(?:unanswered|unpunished)|"
-        r"(?:will|would)\s+(?:certainly\s+|surely\s+)?be\s+punished"
-    ), negation_ok=True, hint=("unanswered", "punished", "unpunished")),
+        r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?(?:unanswered|unpunished)"
+    ), negation_ok=True, hint=("unanswered", "unpunished")),
+    # "Khamenei said Israel 'will be punished'": the speaker threatens who is named
+    TriggerRule("threaten", _r(
+        r"(?:will|would)\s+(?:certainly\s+|surely\s+)?be\s+[\"\u201c]?punished"
+    ), hint=("punished",), subject_is_patient=True),
     # --- demand
     TriggerRule("demand", _r(
         r"demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon|for)|urg(?:e|ed|es|ing)|"
@@ -167,16 +216,23 @@ RULES: list[TriggerRule] = [
     )),
     # --- ultimatum
     TriggerRule("ultimatum", _r(
-        r"ultimatum|(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
+        r"(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
         r"(?:hours?|days?|weeks?|months?)\s+to|\d+[- ](?:hour|day)\s+deadline|"
         r"(?:gave|give|gives|given|giving)\s+(?:[\w-]+\s+){0,4}?until\s+[^.;]{3,40}?\s+to"
-    ), negation_ok=True, hint=("ultimatum", "gave", "give", "giving", "deadline")),
+    ), negation_ok=True, hint=("gave", "give", "giving", "deadline")),
+    # "issued an ultimatum" names its giver; "rejected the ultimatum" names none
+    TriggerRule("ultimatum", _r(r"ultimatum"), noun=True),
     # --- deny
     TriggerRule("deny", _r(
         r"den(?:y|ied|ies|ying)|refut(?:e|ed|es)|"
         r"reject(?:ed|s)?\s+(?:the\s+)?(?:reports?|claims?|allegations?|accusations?)|"
         r"dismiss(?:ed|es)?\s+(?:the\s+)?(?:reports?|claims?|allegations?)"
     )),
+    # "said it had no involvement in the strike", "played no role in"
+    TriggerRule("deny", _r(
+        r"(?:had|has|have|played|plays)\s+no\s+(?:\w+\s+)?(?:involvement|role|part|hand)\s+in|"
+        r"(?:was|were)\s+not\s+involved\s+in"
+    ), negation_ok=True, hint=("had", "has", "have", "played", "plays", "was", "were")),
     TriggerRule("deny", _r(r"denial"), noun=True),
     # --- support
     TriggerRule("support", _r(
@@ -184,6 +240,12 @@ RULES: list[TriggerRule] = [
         r"hail(?:ed|s)|(?:expressed|voiced|pledged|offered)\s+(?:\w+\s+)?support\s+for|"
         r"(?:did|does|do|will|would)\s+(?:not\s+)?support"
     ), hint=("support", "backs", "backed", "endorse", "welcome", "prais", "hail")),
+    # "in a show of support for Israel", "American support for Israel's security"
+    TriggerRule("support", _r(
+        r"(?:show|sign|expression|message|gesture)\s+of\s+(?:\w+\s+)?(?:support|solidarity)\s+"
+        r"(?:for|with)"
+    ), hint=("show", "sign", "expression", "message", "gesture")),
+    TriggerRule("support", _r(r"support\s+for"), noun=True, hint=("support",)),
     TriggerRule("support", _r(r"(?:are|is|were|was)\s+necessary"), subject_is_patient=True,
                 hint=("necessary",)),
     # --- agree
