@@ -248,7 +248,7 @@ def test_postgres_restarted_under_load(
     def env(broker: str, **extra: str) -> dict[str, str]:
         return {**test_env(broker, **extra), "DATABASE_URL": own_postgres.url}
 
-    stack.env = env  # type: ignore[method-assign]  # every process on our own cluster
+    stack.env = env  # type: ignore[method-assign,assignment]  # every process on our own cluster
     try:
         port = free_port()
         broker = f"redis://127.0.0.1:{port}/0"
