@@ -36,9 +36,15 @@ typecheck:
 pytest:
 	$(PY) tests/run_suite.py
 
+## Benchmarks (figures, not tests): replay, pipeline and api need PostgreSQL and redis-server
+## on the PATH; each works in a scratch database (test_<name>) and starts its own processes.
+BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/tracker_benchmarks
 bench: venv
 	$(PY) manage.py bench store
 	$(PY) manage.py bench classify
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench replay
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench pipeline
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench api
 
 clean:
 	rm -rf $(VENV) tracker.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
