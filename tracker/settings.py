@@ -149,6 +149,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The event log of conflict incidents and the state projected from it.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two read models both call their lifecycle "status": give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": ["active", "retracted", "merged"],
+        "UltimatumStatusEnum": ["open", "expired", "complied", "escalated"],
+    },
 }
 
 # --- The tracker's own knobs --------------------------------------------------------------
