@@ -131,3 +131,23 @@ def test_external_entity_is_refused() -> None:
     )
     with pytest.raises(PayloadError, match="unsafe XML"):
         parse_feed_document(xxe)
+
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title>
+<entry><id>urn:a:1</id><title>Deployment</title><link href="https://atom.example/1"/>
+<updated>2024-01-05T10:00:00Z</updated>
+<content type="html">&lt;p&gt;Turkish forces deployed 500 troops to Bashiqa.&lt;/p&gt;</content>
+</entry></feed>"""
+
+
+def test_atom_entries_become_drafts() -> None:
+    [draft] = parse_feed_document(ATOM)
+    assert (draft.external_id, draft.url) == ("urn:a:1", "https://atom.example/1")
+    assert draft.body == "Turkish forces deployed 500 troops to Bashiqa."
+    assert draft.published_at == datetime(2024, 1, 5, 10, tzinfo=UTC)
+
+
+def test_malformed_xml_is_a_400_not_a_crash() -> None:
+    with pytest.raises(PayloadError, match="malformed XML"):
+        parse_feed_document(b"<rss><channel><item>")
