@@ -3,18 +3,23 @@ updated article, and the failure paths of the Celery task (run eagerly, in proce
 
 from __future__ import annotations
 
+import importlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, connections
+from django.test import Client
 
 from events import store
 from events.domain import stream_id_for
 from ingest import services
 from ingest.models import Article, ArticleStatus, IncidentSupport, Place
 from ingest.payloads import content_hash
+from ingest.signatures import sign
 from ingest.tasks import MAX_RETRIES, classify_article
 
 pytestmark = pytest.mark.django_db  # the registry loaded by migration 0002 is needed
@@ -171,3 +176,31 @@ def test_retries_back_off_below_the_visibility_timeout(settings: object) -> None
         entry["task"]
         for entry in settings.CELERY_BEAT_SCHEDULE.values()  # type: ignore[attr-defined]
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_mode_classifies_a_push_in_process_after_commit(feed: object) -> None:
+    """No broker configured (`make run`): the task runs eagerly once the article commits."""
+    assert classify_article.app.conf.task_always_eager
+    loader = importlib.import_module("ingest.migrations.0002_load_registry")
+    loader.load_registry(django_apps, None)  # transactional tests empty the registry
+    title, body = SEED_004.split("\n", 1)
+    payload = {
+        "external_id": "004",
+        "url": "https://seeds.example/004",
+        "title": title,
+        "body": body,
+        "published_at": "2024-01-05",
+    }
+    raw = json.dumps(payload).encode()
+    response = Client().post(
+        "/api/ingest/wire/articles",
+        data=raw,
+        content_type="application/json",
+        headers={"X-Signature": sign("wire-secret-0123456789", raw)},
+    )
+    assert response.status_code == 202
+    article = Article.objects.get(pk=response.json()["ids"][0])
+    assert article.status == ArticleStatus.CLASSIFIED and article.attempts == 1
+    assert IncidentSupport.objects.filter(article=article).exists()
+    assert log_size() == IncidentSupport.objects.filter(article=article).count()
