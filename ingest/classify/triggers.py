@@ -88,6 +88,19 @@ VERDICT = (
     r"(?:crime|terror(?:ism|ist\s+act)?|violation|aggression|betrayal|stab\s+in\s+the\s+back|"
     r"massacre|provocation|act\s+of\s+war|mistake|atrocity|escalation)\b"
 )
+VERDICT_CUES = (
+    "crime",
+    "terror",
+    "aggression",
+    "betrayal",
+    "stab in",
+    "massacre",
+    "provocation",
+    "act of war",
+    "mistake",
+    "atrocity",
+    "escalation",
+)
 
 RULES: list[TriggerRule] = [
     # --- attack
@@ -167,7 +180,8 @@ RULES: list[TriggerRule] = [
         r"retak(?:e|en|es|ing)|overr(?:an|un)|liberat(?:e|ed|es|ing)|took\s+over|"
         r"(?<!the\s)(?<!-)occup(?:ied|ies)|"
         r"gained\s+control\s+of"
-    )),
+    ), hint=("seiz", "captur", "took", "tak", "retook", "recaptur", "retak", "overr", "liberat",
+             "occup", "gained")),
     TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
     # --- condemn
     TriggerRule("condemn", _r(
@@ -181,7 +195,8 @@ RULES: list[TriggerRule] = [
         # strategic mistake": a verdict, not a description
         rf"(?:called|calling|describ(?:ed|ing))\s+(?:it|them|(?:the|this|that)\s+[\w-]+)\s+"
         rf"(?:as\s+)?{VERDICT}|(?:was|were|is|are)\s+{VERDICT}"
-    )),
+    ), hint=("condemn", "denounc", "critici", "accus", "blam", "rebuk", "slam", "blasted",
+             "lambast", "decr", "violat", *VERDICT_CUES)),
     TriggerRule("condemn", _r(r"condemnation|criticism|rebuke"), noun=True),
     # --- threaten
     TriggerRule("threaten", _r(
@@ -232,7 +247,7 @@ RULES: list[TriggerRule] = [
     TriggerRule("deny", _r(
         r"(?:had|has|have|played|plays)\s+no\s+(?:\w+\s+)?(?:involvement|role|part|hand)\s+in|"
         r"(?:was|were)\s+not\s+involved\s+in"
-    ), negation_ok=True, hint=("had", "has", "have", "played", "plays", "was", "were")),
+    ), negation_ok=True, hint=("involvement", "no role", "no part", "no hand", "involved")),
     TriggerRule("deny", _r(r"denial"), noun=True),
     # --- support
     TriggerRule("support", _r(
