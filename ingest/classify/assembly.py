@@ -31,7 +31,7 @@ from ingest.classify.lexicon import PRECISION_RANK, PlaceEntry, Registry
 from ingest.classify.matching import lowered
 from ingest.classify.places import PlaceMention, find_places
 from ingest.classify.quantities import Quantity, find_quantities
-from ingest.classify.roles import assign_roles, prefer_named
+from ingest.classify.roles import QUOTE_SPANS, assign_roles, prefer_named
 from ingest.classify.sentences import Sentence
 from ingest.classify.triggers import PHYSICAL_TYPES, SPEECH_TYPES, Trigger, find_triggers
 
@@ -201,7 +201,7 @@ def _read_sentence(
         limit = None if trig.type == "deny" else segment_end
         roles = assign_roles(text, trig, view.actors, limit)
         agent, patient, rule = roles.agent, roles.patient, roles.agent_rule
-        if agent is None and trig.type in SPEECH_TYPES:
+        if agent is None:
             agent = _sentence_pronoun(text, trig, view.previous)
             rule = "pronoun" if agent is not None else rule
         actor_code = agent.code if agent else None
@@ -309,14 +309,32 @@ def _read_sentence(
 def _sentence_pronoun(
     text: str, trig: Trigger, previous: SentenceView | None
 ) -> ActorMention | None:
-    """ "He gave the YPG a week to leave": a sentence opening with a pronoun continues the
-    previous sentence's subject (speech acts only: who says, threatens, demands)."""
-    if previous is None or not re.match(r"(?:He|She|They)\s", text):
+    """ "He gave the YPG a week to leave", "The ministry called on Turkey to stop": a
+    sentence opening with a pronoun (speech acts only: who says, threatens, demands) or with
+    a body's common noun ("the group", any act) continues the previous sentence's subject,
+    the speaker outside any quotation there."""
+    if previous is None or trig.start > 60:
         return None
-    if trig.start > 60:
+    if not (DESCRIPTOR.match(text) or (trig.type in SPEECH_TYPES and PRONOUN_OPENING.match(text))):
         return None
-    subjects = [m for m in previous.actors if not m.sponsor and not m.locative and not m.after_of]
+    quotes = [q.span() for q in QUOTE_SPANS.finditer(previous.sentence.text)]
+    subjects = [
+        m
+        for m in previous.actors
+        if not m.sponsor
+        and not m.locative
+        and not m.after_of
+        and not any(qs <= m.start < qe for qs, qe in quotes)
+    ]
     return subjects[0] if subjects else None
+
+
+PRONOUN_OPENING = re.compile(r"(?:He|She|They|It)\s")
+DESCRIPTOR = re.compile(
+    r"The\s+(?:ministry|government|spokes(?:man|woman|person)|statement|group|militia|movement|"
+    r"army|military|minister|president|office|council|organi[sz]ation|militants|rebels|"
+    r"fighters)\b"
+)
 
 
 TERRITORY = re.compile(

@@ -22,7 +22,9 @@ DENIAL = re.compile(
 )
 CLAIM = re.compile(
     r"\bclaim(?:ed|s|ing)?\s+(?:\w+\s+)?responsibility|\bclaimed\s+by\b|\bclaimed\s+(?:the\s+)?"
-    r"(?:attack|strike)|\bclaim(?:ed|s)\s+(?:to\s+have|it\s+had|that\s+it)",
+    r"(?:attack|strike)|\bclaim(?:ed|s)\s+(?:to\s+have|it\s+had|that\s+it)|"
+    # "..., a claim that could not be verified" / "a claim the army did not confirm"
+    r",\s+a\s+claim\b",
     re.IGNORECASE,
 )
 REPORT = re.compile(
@@ -33,7 +35,9 @@ REPORT = re.compile(
 PLANNED_BEFORE = re.compile(
     r"\b(?:will|would|shall|plans?\s+to|planning\s+to|planned\s+to|set\s+to|due\s+to|"
     r"about\s+to|intends?\s+to|going\s+to|decided\s+to|agreed\s+to|preparing\s+to|"
-    r"to\s+be|ready\s+to|are\s+being|is\s+being|'ll)\b(?:\s+[\w-]+){0,4}?\s*$",
+    r"to\s+be|ready\s+to|are\s+being|is\s+being|'ll|expected\s+to|"
+    # "to let Kurdish forces withdraw": what an agreement allows is still to come
+    r"let|allow|allows|allowing|letting)\b(?:\s+[\w-]+){0,4}?\s*$",
     re.IGNORECASE,
 )
 # "the planned incursion", "Turkey prepares offensive", "clearing the way for an offensive"
@@ -54,15 +58,16 @@ NEGATION_OF_OBJECT = re.compile(
 )
 SPECULATION = re.compile(
     r"\b(?:could|might|(?-i:may)|possibility|possibly|potential(?:ly)?|likely|unlikely|"
-    r"expected\s+to|if|unless|whether|would\s+have|hypothetical|risk\s+of|fears?\s+of|"
+    r"if|unless|whether|would\s+have|hypothetical|risk\s+of|fears?\s+of|"
     r"threat\s+of|prospect\s+of|aims?\s+to|meant\s+to|seeks?\s+to|capable\s+of)\b",
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
     r"\b(?:era|historically|in\s+the\s+past|years\s+ago|decades?\s+ago|for\s+decades|"
-    r"often|usually|typically|traditionally)\b",
+    r"for\s+years|often|usually|typically|traditionally)\b",
     re.IGNORECASE,
 )
+EXPECTED = re.compile(r"\bexpected\s+to\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})s?\b")
 INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # "made a push to oust", "an offensive to retake": the infinitive is the action itself
@@ -111,6 +116,9 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
         return "negated"
     if SPECULATION.search(clause):
         return "speculative"
+    # "Iran is expected to respond": a forecast; forces "expected to move" are a plan
+    if trigger.type not in PHYSICAL_TYPES and EXPECTED.search(clause):
+        return "speculative"
     if BACKGROUND.search(sentence):
         return "background"
     if reference_year is not None:
@@ -127,13 +135,20 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
         and not ATTEMPT.search(before)
     ):
         return "purpose clause"
-    if trigger.text.lower().endswith("ing") and PREPOSITION_GERUND.search(before[-12:]):
+    if (
+        trigger.text.lower().endswith("ing")
+        and PREPOSITION_GERUND.search(before[-12:])
+        # "claimed responsibility for firing rockets": the claimed deed itself
+        and not re.search(r"responsibility\s+for\s+$", before, re.IGNORECASE)
+    ):
         return "gerund"
     return None
 
 
 def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
-    if denial_at is not None and trigger.type != "deny" and denial_at < trigger.start:
+    # what a denial denies is a deed ("denied reports of a deployment"), not the denier's
+    # next words ("rejects the allegations and warned it would respond")
+    if denial_at is not None and trigger.type in PHYSICAL_TYPES and denial_at < trigger.start:
         return "denied"
     window = sentence[max(0, trigger.start - 80) : min(len(sentence), trigger.end + 80)]
     if CLAIM.search(window):

@@ -255,7 +255,8 @@ def assign_roles(
 
     quote = _inside_quote(sentence, trigger.start)
     speaker = _quote_speaker(sentence, trigger, mentions) if quote else None
-    if agent is None and speech and speaker is not None:
+    # "Khamenei said Israel 'will be punished'": the one named in the quote is the patient
+    if agent is None and speech and speaker is not None and not trigger.rule.subject_is_patient:
         agent, rule = speaker, "speaker"
 
     light = LIGHT_VERB.search(sentence[max(0, trigger.start - 70) : trigger.start])
@@ -279,6 +280,9 @@ def assign_roles(
         else:
             # the subject, not an object of a preposition, unless it names forces on stage
             subjects = [m for m in candidates if not m.after_of or m.force]
+            if trigger.type in ("deploy", "withdraw"):
+                # "US troops leaving Syria will move to": the forces move, not the place
+                subjects = [m for m in subjects if m.force] or subjects
             agent = _first_conjunct(sentence, subjects[-1], mentions) if subjects else None
             if agent is None and start > 0:
                 agent = _pronoun_speaker(sentence, start, mentions)

@@ -84,7 +84,7 @@ def _r(pattern: str) -> re.Pattern[str]:
 
 # what a condemnation calls the deed
 VERDICT = (
-    r"(?:a\s+|an\s+|another\s+)?[\"\u201c]?(?:[\w-]+\s+(?:and\s+)?){0,3}?"
+    r"[\"\u201c]?(?:a\s+|an\s+|another\s+)?[\"\u201c]?(?:[\w-]+\s+(?:and\s+)?){0,3}?"
     r"(?:crime|terror(?:ism|ist\s+act)?|violation|aggression|betrayal|stab\s+in\s+the\s+back|"
     r"massacre|provocation|act\s+of\s+war|mistake|atrocity|escalation)\b"
 )
