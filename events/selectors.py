@@ -203,7 +203,7 @@ class IncidentFilter:
         rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
         if self.source is not None:
             by_source = Q(source_rows__outlet=self.source) | Q(source_rows__url=self.source)
-            if self.source.isdigit():
+            if self.source.isdigit() and int(self.source) < 2**63:  # a bigint article id
                 by_source |= Q(source_rows__article_id=int(self.source))
             rows = rows.filter(by_source).distinct()
         return rows

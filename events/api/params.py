@@ -45,7 +45,7 @@ class LogParams(serializers.Serializer):
 
 class PageParams(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=100)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
 
 
 class IncidentParams(TimeParams, PageParams):

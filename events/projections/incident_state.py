@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -115,6 +115,45 @@ class IncidentState:
     @cached_property
     def sort_key(self) -> tuple[date, str, str]:
         return (self.world_date, self.first_recorded_at, self.incident_id)
+
+
+class Happening(Protocol):
+    """What stances and ultimatum outcomes need to know of an incident."""
+
+    @property
+    def incident_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def target(self) -> str | None: ...
+    @property
+    def world_date(self) -> date: ...
+    @property
+    def happened(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    """A `Happening` read from the incidents table's columns, without the whole state."""
+
+    incident_id: str
+    type: str
+    actor: str | None
+    target: str | None
+    world_date: date
+    status: str
+    factuality: str
+
+    @property
+    def happened(self) -> bool:
+        return self.status == ACTIVE and self.factuality not in domain.NOT_HAPPENED
+
+
+def order_key(incident: Happening) -> tuple[date, str]:
+    """The order in which incidents happened (ties broken by id, deterministically)."""
+    return (incident.world_date, incident.incident_id)
 
 
 _STATE_FIELDS = tuple(f.name for f in fields(IncidentState))

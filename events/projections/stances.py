@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from events.projections.incident_state import IncidentState
+from events.projections.incident_state import Happening, order_key
 
 WEIGHTS = {
     "attack": -10.0,
@@ -32,7 +32,7 @@ LATEST_KEPT = 5
 Pair = tuple[str, str]
 
 
-def stance_pair(state: IncidentState) -> Pair | None:
+def stance_pair(state: Happening) -> Pair | None:
     if state.type not in WEIGHTS or not state.actor or not state.target:
         return None
     if state.actor == state.target:
@@ -67,8 +67,8 @@ class StanceRow:
         return asdict(self)
 
 
-def stance_row(pair: Pair, states: list[IncidentState], half_life_days: float) -> StanceRow:
-    states = sorted(states, key=lambda s: s.sort_key)
+def stance_row(pair: Pair, states: list[Happening], half_life_days: float) -> StanceRow:
+    states = sorted(states, key=order_key)
     reference = states[-1].world_date
     raw = sum(
         WEIGHTS[s.type] * decay((reference - s.world_date).days, half_life_days) for s in states
@@ -93,9 +93,9 @@ def stance_row(pair: Pair, states: list[IncidentState], half_life_days: float) -
     )
 
 
-def stance_rows(states: Iterable[IncidentState], half_life_days: float) -> list[StanceRow]:
+def stance_rows(states: Iterable[Happening], half_life_days: float) -> list[StanceRow]:
     """Every pair's stance from the incidents that happened (denied/planned ones did not)."""
-    by_pair: dict[Pair, list[IncidentState]] = defaultdict(list)
+    by_pair: dict[Pair, list[Happening]] = defaultdict(list)
     for state in states:
         pair = stance_pair(state)
         if pair and state.happened:

@@ -29,6 +29,11 @@ class IncidentRow(models.Model):
     class Meta:
         db_table = "events_proj_incident"
         ordering = ["world_date", "incident_id"]
+        # The projector recomputes stances per pair and forces per actor and country.
+        indexes = [
+            models.Index(fields=["actor", "target"], name="proj_incident_pair"),
+            models.Index(fields=["actor", "country"], name="proj_incident_actor_country"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.actor}->{self.target} on {self.world_date}"

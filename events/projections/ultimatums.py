@@ -14,7 +14,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from events.projections.incident_state import IncidentState, parse_instant, source_summary
+from events.projections.incident_state import (
+    Happening,
+    IncidentState,
+    order_key,
+    parse_instant,
+    source_summary,
+)
 
 OPEN, EXPIRED, COMPLIED, ESCALATED = "open", "expired", "complied", "escalated"
 STATUSES = (OPEN, EXPIRED, COMPLIED, ESCALATED)
@@ -50,7 +56,7 @@ def is_ultimatum(state: IncidentState) -> bool:
     return state.type == "ultimatum" and state.happened and bool(state.actor and state.target)
 
 
-def _outcome(ultimatum: IncidentState, other: IncidentState) -> str | None:
+def _outcome(ultimatum: IncidentState, other: Happening) -> str | None:
     if not other.happened or other.incident_id == ultimatum.incident_id:
         return None
     issuer, addressee = ultimatum.actor, ultimatum.target
@@ -65,7 +71,7 @@ def _outcome(ultimatum: IncidentState, other: IncidentState) -> str | None:
     return None
 
 
-def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> UltimatumRow:
+def ultimatum_row(ultimatum: IncidentState, others: Iterable[Happening]) -> UltimatumRow:
     """The ultimatum and what became of it: the earliest outcome among `others` decides."""
     sources = [source_summary(ultimatum, s) for s in ultimatum.active_sources]
     row = UltimatumRow(
@@ -77,7 +83,7 @@ def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> 
         deadline=ultimatum.fields.get("deadline"),
         sources=sources,
     )
-    for other in sorted(others, key=lambda s: s.sort_key):
+    for other in sorted(others, key=order_key):
         outcome = _outcome(ultimatum, other)
         if outcome is not None:
             row.resolution, row.resolved_by = outcome, other.incident_id
@@ -87,20 +93,23 @@ def ultimatum_row(ultimatum: IncidentState, others: Iterable[IncidentState]) -> 
 
 
 def ultimatum_rows(states: Iterable[IncidentState]) -> list[UltimatumRow]:
+    """Every ultimatum among the incidents, with its outcome among the same incidents."""
+    states = list(states)
+    return resolve([s for s in states if is_ultimatum(s)], states)
+
+
+def resolve(candidates: Iterable[IncidentState], others: Iterable[Happening]) -> list[UltimatumRow]:
     # Index the possible outcomes by who they involve and by date, so each ultimatum only
     # looks at its own parties' later withdrawals and attacks (a rebuild runs this over
     # the whole log).
-    outcomes: dict[tuple[str, frozenset[str | None]], list[IncidentState]] = defaultdict(list)
-    candidates = []
-    for state in states:
-        if state.type == "withdraw":
-            outcomes["withdraw", frozenset((state.actor,))].append(state)
-        elif state.type == "attack":
-            outcomes["attack", frozenset((state.actor, state.target))].append(state)
-        elif is_ultimatum(state):
-            candidates.append(state)
+    outcomes: dict[tuple[str, frozenset[str | None]], list[Happening]] = defaultdict(list)
+    for other in others:
+        if other.type == "withdraw":
+            outcomes["withdraw", frozenset((other.actor,))].append(other)
+        elif other.type == "attack":
+            outcomes["attack", frozenset((other.actor, other.target))].append(other)
     for group in outcomes.values():
-        group.sort(key=lambda s: s.sort_key)
+        group.sort(key=order_key)
     rows = [
         ultimatum_row(
             u,
@@ -114,7 +123,7 @@ def ultimatum_rows(states: Iterable[IncidentState]) -> list[UltimatumRow]:
     return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
 
 
-def _from(ordered: list[IncidentState], ultimatum: IncidentState) -> list[IncidentState]:
+def _from(ordered: list[Happening], ultimatum: IncidentState) -> list[Happening]:
     """The incidents of a date-ordered list that happened on or after the ultimatum."""
     start = bisect_left(ordered, ultimatum.world_date, key=lambda s: s.world_date)
     return ordered[start:]

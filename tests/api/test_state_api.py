@@ -106,6 +106,7 @@ def test_incident_filters_and_detail(world: Any) -> None:
     assert len(ids(needs_review="true")) == 1
     assert ids(source="AiBot") == ids(source="5") == {str(world.us_2000)}
     assert ids(status="retracted") == set()
+    assert ids(source="9" * 30) == set()  # not an article id PostgreSQL could hold
 
     detail = get(client, f"/api/incidents/{world.us_2000}/")
     assert detail["sources"][0]["evidence"] == "around 2,000 US troops in Iraq"
@@ -153,6 +154,7 @@ def test_etag_gives_304_until_the_state_changes(world: Any) -> None:
         ("/api/incidents/?since=soon", 400, "since"),
         ("/api/incidents/?status=lost", 400, "status"),
         ("/api/ultimatums/?status=maybe", 400, "status"),
+        ("/api/incidents/?offset=100000000000000000000", 400, "offset"),
         ("/api/actors/NOBODY/", 404, "NOBODY"),
         ("/api/incidents/not-a-uuid/", 404, "not-a-uuid"),
         ("/api/incidents/00000000-0000-0000-0000-000000000000/", 404, "no incident"),
