@@ -9,8 +9,8 @@ applied exactly once however many projector runs race.
 Rebuild (`rebuild()`): the whole log is folded into fresh tables that readers cannot see,
 then swapped in, with the checkpoint, in one short transaction (events.projections.swap).
 Not one long DELETE-and-replay transaction: on PostgreSQL `read_all` hands out nothing
-newer than the oldest running transaction in the cluster, so a long rebuild transaction
-would stall every projector and log reader until it committed. SQLite has no such
+newer than the oldest transaction still running in the database, so a long rebuild
+transaction would stall every projector and log reader until it committed. SQLite has no such
 horizon (and one writer), so there the rebuild is that single transaction.
 """
 

@@ -54,9 +54,9 @@ def follow_up(event_type: str, incident_id: uuid.UUID, **payload: Any) -> None:
 def project_everything(timeout: float = 120.0) -> None:
     """Run the projectors until each has applied every committed event.
 
-    One catch-up is not always enough on a shared PostgreSQL: `read_all` waits for every
-    older transaction in the cluster (other databases' included) to end before it hands
-    out newer events, so a projector can lag for a moment; it never skips.
+    One catch-up is not always enough on PostgreSQL: `read_all` waits for every older
+    transaction still running (and any whose database it cannot tell) to end before it
+    hands out newer events, so a projector can lag for a moment; it never skips.
     """
     import time
 

@@ -110,9 +110,8 @@ def perform(operation: tuple[Any, ...], created: list[uuid.UUID]) -> None:
 
 
 def log_until(projection: str) -> list[store.RecordedEvent]:
-    """The log as far as the projection's checkpoint. (Read visibility is bounded by the
-    oldest transaction in the whole PostgreSQL cluster, so another database's open
-    transaction can hold a projector back; it lags, it never skips.)"""
+    """The log as far as the projection's checkpoint. (Read visibility waits for older
+    transactions still running, so a projector can lag behind the log; it never skips.)"""
     checkpoint = Checkpoint.objects.get(name=projection)
     end = store.parse_cursor(checkpoint.cursor)
     return [e for e in iter_log() if store.parse_cursor(e.cursor) <= end]
