@@ -32,6 +32,7 @@ from events.domain import (
     validate_payload,
 )
 from events.projections import incident_state, request_catch_up
+from events.signals import incident_event_recorded
 
 # Namespace of the deterministic event and incident ids derived from article content.
 INCIDENT_NAMESPACE = uuid.UUID("5b0c3f7e-8a51-4d7b-9a55-6f1b7a2e4c10")
@@ -66,6 +67,7 @@ def _append_incident_event(
         ],
         expected_version=expected_version,
     )
+    incident_event_recorded.send(sender=_append_incident_event, event=recorded[0])
     return recorded[0]
 
 

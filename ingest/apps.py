@@ -12,5 +12,10 @@ class IngestConfig(AppConfig):
 
         # Keeps the newsroom groups complete as models are added (see events.newsroom_roles).
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="newsroom_groups")
+        from events.signals import incident_event_recorded
+        from ingest.incident_keys import sync_incident_key
+
+        # Every incident command, whoever issues it, keeps the matching lookup in step.
+        incident_event_recorded.connect(sync_incident_key, dispatch_uid="ingest_incident_keys")
         # Saving or deleting an actor or place invalidates the classifier's cached registry.
         import ingest.registry  # noqa: F401

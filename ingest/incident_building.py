@@ -296,17 +296,8 @@ class _ArticleIncidents:
             metadata=self.metadata,
             event_id=self._event_id(index, "reported"),
         )
-        key = IncidentKey.objects.create(
-            incident_id=incident_id,
-            type=event.type,
-            actor=event.actor or "",
-            target=event.target or "",
-            location=event.location or "",
-            country=(event.country or "").upper(),
-            occurred_on=event.occurred_on,
-            date_precision=event.date_precision or "",
-            reported_on=signature.reported_on,
-        )
+        # The report's lookup row was written with it (ingest.incident_keys).
+        key = IncidentKey.objects.get(incident_id=incident_id)
         self._support(key, index)
         self.summary.reported.append(incident_id)
         return incident_id
