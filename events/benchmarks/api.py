@@ -30,6 +30,7 @@ from ingest.benchmarks.pipeline import percentile
 DEFAULT_SIZE = 50_000
 DEFAULT_SECONDS = 30.0
 RATE = 200.0
+QUIET_RATE = 10.0
 WARM_SECONDS = 3.0
 ACTOR_CODES = ["USA", "IRN", "ISR", "RUS", "UKR", "TUR", "IRQ", "SYR", "KH", "HEZBOLLAH"]
 TYPES = ["attack", "condemn", "deploy", "threaten", "support"]
@@ -177,15 +178,20 @@ def run(stdout: TextIO, seconds: float | None = None, size: int | None = None) -
             f"of warm-up (scratch copy of {original_name}, {size:,} events, gunicorn 2x8, "
             "token auth)\n"
         )
+        # First a trickle (10 requests/s): what each read costs when nothing queues.
+        quiet, _, _ = asyncio.run(_load(base_url, token, incident_ids, QUIET_RATE, 10))
         latencies, errors, achieved = asyncio.run(
             _load(base_url, token, incident_ids, RATE, seconds)
         )
         everything = [v for values in latencies.values() for v in values]
+        stdout.write(f"  {'endpoint':<20} {'at 200/s':>25}   {'alone (10/s)':>24}\n")
         for label in sorted(latencies):
-            values = latencies[label]
+            values, alone = latencies[label], quiet.get(label, [])
             stdout.write(
-                f"  {label:<20} {len(values):>6} req   p50 {percentile(values, 50) * 1000:6.1f} ms"
-                f"   p99 {percentile(values, 99) * 1000:6.1f} ms\n"
+                f"  {label:<20} {len(values):>5} req p50 {percentile(values, 50) * 1000:6.1f} ms"
+                f" p99 {percentile(values, 99) * 1000:6.1f} ms   "
+                f"p50 {percentile(alone, 50) * 1000:6.1f} ms"
+                f" p99 {percentile(alone, 99) * 1000:6.1f} ms\n"
             )
         stdout.write(
             f"all reads: {len(everything)} requests at {achieved:.1f}/s   "
