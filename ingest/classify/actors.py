@@ -27,7 +27,7 @@ IRREGULAR_AFTER = re.compile(
 )
 # "on the Syrian border", "the Turkish city of Kilis", "from Iraqi territory": where
 PLACE_NOUN_AFTER = re.compile(
-    r"\s+(?:border|borders|frontier|territory|territories|soil|airspace|waters|coast|side|"
+    r"\s+(?:border|borders|frontier|territory|territories|soil|airspace|waters|coast|"
     r"city|town|village|province|capital|port|mainland)\b",
     re.IGNORECASE,
 )

@@ -118,6 +118,11 @@ def read_article(
         low = lowered(s.text)
         actors = find_actor_mentions(s.text, low, registry)
         places = find_places(s.text, low, registry)
+        dateline_at = DATELINE.match(s.text)
+        if dateline_at:
+            # "UNITED NATIONS, April 2 (AP) -": where the reporter files from
+            actors = [m for m in actors if m.start >= dateline_at.end()]
+            places = [p for p in places if p.start >= dateline_at.end()]
         views.append(SentenceView(s, low, actors, places))
         state_counts.update(m.code for m in actors if registry.is_state(m.code) and not m.sponsor)
     top_states = [code for code, _ in state_counts.most_common(2)]
@@ -131,7 +136,7 @@ def read_article(
         drafts.extend(
             _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
         )
-    merged = merge_drafts(drafts, registry)
+    merged = merge_drafts(_adopt_orphans(drafts), registry)
     for d in merged:
         if d.target is None and d.type in ("deploy", "withdraw", "force_level") and d.place:
             d.target = d.place.country if d.place.country != d.actor else None
@@ -148,6 +153,39 @@ def _specific_codes(registry: Registry) -> dict[str, bool]:
         }
         registry._cache["specific_codes"] = cached
     return cached
+
+
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.'/ -]{2,}(?:,\s+[A-Z][a-z]{2,}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?\s*"
+    r"[-\u2014\u2013]+\s"
+)
+BLAME = re.compile(r"blam|accus|held\s+\w+\s+responsible", re.IGNORECASE)
+
+
+def _adopt_orphans(drafts: list[Draft]) -> list[Draft]:
+    """An attack told without its attacker ("two soldiers were killed when a drone struck")
+    takes the one who claims it or is blamed for it in the next sentences ("the Islamic
+    Resistance claimed responsibility", "the Pentagon blamed Kataib Hezbollah"); an attack
+    nobody is named for is dropped."""
+    out = []
+    for d in drafts:
+        if d.actor is not None:
+            out.append(d)
+            continue
+        for later in drafts:
+            if not (d.sentence <= later.sentence <= d.sentence + 2) or later is d:
+                continue
+            if later.type == "attack" and later.actor and later.status == "claimed":
+                d.actor, d.status = later.actor, "claimed"
+            elif later.type == "condemn" and later.extras.get("blame") and later.target:
+                d.actor = later.target
+                if d.target == d.actor:
+                    d.target = later.actor
+            if d.actor is not None:
+                d.last_sentence = later.sentence
+                out.append(d)
+                break
+    return out
 
 
 LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\b")
@@ -178,10 +216,11 @@ def _read_sentence(
     text = s.text
     if s.headline and text.rstrip().endswith("?"):
         return []
-    triggers = find_triggers(text)[:MAX_TRIGGERS]
+    triggers = _without_restatements(text, find_triggers(text)[:MAX_TRIGGERS])
     quantities = find_quantities(text)
     levels = _force_levels(view, quantities)
     if not triggers:
+        _casualties_of_latest(text, s.index, earlier)
         return levels
     dates = find_dates(text, published)
     casualties = find_casualty_mentions(text)
@@ -234,17 +273,48 @@ def _read_sentence(
             and not (TERRITORY.search(text[trig.end : trig.end + 60]))
         ):
             continue  # "captured an ISIS leader": an arrest, not ground taken
+        if actor_code is None and trig.type in PHYSICAL_TYPES and not trig.rule.noun:
+            # "Turkish jets struck PKK shelters, and commandos were then flown in"
+            actor_code = _coordinated_clause_actor(text, trig, triggers[:index], out)
         if actor_code is None:
-            if not _anaphoric(text, trig):
-                continue
             if any(d.type == trig.type for d in out):
                 continue  # "struck ... in retaliation for the drone attack": another event
-            _fill_latest(
+            filled = _anaphoric(text, trig) and _fill_latest(
                 earlier + out, trig.type, place, draft_quantity, killed, injured, when, text
             )
-            if patient is not None and trig.type == "attack":
+            if filled and patient is not None and trig.type == "attack":
                 _fill_target(earlier, patient.code)
+            if not filled and _specific_attack(text, trig, killed, injured, when):
+                # an attack of its own whose attacker may be named next (see _adopt_orphans)
+                out.append(
+                    Draft(
+                        type="attack",
+                        actor=None,
+                        target=target_code,
+                        weak_target=patient is None,
+                        place=place,
+                        quantity=None,
+                        killed=killed,
+                        injured=injured,
+                        when=when,
+                        deadline=None,
+                        status=status,
+                        source=_source(text, trig, None, outlet),
+                        evidence=[text],
+                        confidence=0.5,
+                        sentence=s.index,
+                        headline=s.headline,
+                    )
+                )
             continue
+        if trig.type == "condemn" and agent is not None and _names_itself(trig, agent, view):
+            continue  # "accusing Washington" read with an American as the accuser: misread
+        if trig.type == "support" and SUPPORT_RELATIVE.search(text[: trig.start]):
+            continue  # "the militias it backs": who backs whom is a description
+        if target_code is None and trig.type in ("condemn", "deny", "support", "threaten"):
+            target_code = _object_event_actor(text, trig, actor_code, earlier + out, registry)
+        if target_code is None and trig.type == "agree":
+            target_code = _agreed_with(text, actor_code, view.actors)
         if target_code == actor_code or _family(registry, actor_code, target_code):
             target_code = None
         if target_code is None and trig.type in ("condemn", "threaten", "demand"):
@@ -301,9 +371,159 @@ def _read_sentence(
                 sentence=s.index,
                 agent_known=agent.known if agent is not None else True,
                 headline=s.headline,
+                extras={"blame": True} if BLAME.match(trig.text) else {},
             )
         )
+        if agent is not None and rule in ("subject", "modifier", "by", "speaker"):
+            for partner in _acting_with(text, agent, view.actors):
+                if partner.code not in (actor_code, out[-1].target):
+                    out.append(replace(out[-1], actor=partner.code, evidence=[text]))
     return out
+
+
+def _specific_attack(
+    text: str,
+    trig: Trigger,
+    killed: int | None,
+    injured: int | None,
+    when: DateMention | None,
+) -> bool:
+    """One attack (casualties, or a day), not attacks in general ("militia attacks")."""
+    if trig.type != "attack" or (trig.text.lower().endswith("s") and trig.rule.noun):
+        return False
+    return bool(killed or injured or (when is not None and when.precision == "day"))
+
+
+def _names_itself(trig: Trigger, agent: ActorMention, view: SentenceView) -> bool:
+    """The accused named right after the verb is the accuser too ("Americans ... accusing
+    Washington"): the accuser was misread."""
+    return any(
+        m is not agent and m.code == agent.code and trig.end <= m.start <= trig.end + 6
+        for m in view.actors
+    )
+
+
+SUPPORT_RELATIVE = re.compile(
+    r"\b(?:militias?|groups?|factions?|forces|proxies|fighters|allies|rebels)\s+(?:that\s+)?"
+    r"(?:it|they)\s+$",
+    re.IGNORECASE,
+)
+EVENT_OBJECT = re.compile(
+    r"^\s*(?:the|this|that|these|those|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?P<noun>agreement|deal|accord|truce|ceasefire|withdrawal|pullout|deployment|"
+    r"(?:air)?strikes?|air-strikes?|attacks?|operation|offensive|bombing|raids?|incursion|"
+    r"invasion|killing|assassination)\b",
+    re.IGNORECASE,
+)
+NOUN_TYPE = {
+    "agreement": "agree", "deal": "agree", "accord": "agree", "truce": "agree",
+    "ceasefire": "agree", "withdrawal": "withdraw", "pullout": "withdraw",
+    "deployment": "deploy",
+}  # fmt: skip
+
+
+def _object_event_actor(
+    text: str,
+    trig: Trigger,
+    actor: str | None,
+    drafts: list[Draft],
+    registry: Registry,
+) -> str | None:
+    """ "denounced the agreement", "called the withdrawal a stab in the back": the one who
+    did what is condemned (the latest such event by someone else)."""
+    verb = re.match(r"(?:called|calling|describ\w+)\s", trig.text, re.IGNORECASE)
+    m = EVENT_OBJECT.match(text, trig.start + verb.end() if verb else trig.end)
+    if m is None:
+        return None
+    type_ = NOUN_TYPE.get(m.group("noun").lower(), "attack")
+    for d in reversed(drafts):
+        if (
+            d.type == type_
+            and d.actor
+            and d.actor != actor
+            and not _family(registry, actor, d.actor)
+        ):
+            return d.actor
+    return None
+
+
+def _agreed_with(text: str, actor: str | None, mentions: list[ActorMention]) -> str | None:
+    """ "in a deal struck after talks between U.S. Vice President Mike Pence and ...": the
+    partner is named after "with" or "between"."""
+    for m in re.finditer(r"\b(?:with|between)\s+(?:the\s+)?", text):
+        for mention in mentions:
+            near = m.end() <= mention.start <= m.end() + 30
+            if near and mention.code != actor and not mention.sponsor and not mention.locative:
+                return mention.code
+    return None
+
+
+def _acting_with(
+    text: str, agent: ActorMention, mentions: list[ActorMention]
+) -> list[ActorMention]:
+    """ "The United States, Britain and Israel blamed Tehran": each named actor acts."""
+    chain: list[ActorMention] = []
+    last = agent
+    for m in mentions:
+        if m.start < last.end:
+            continue
+        if not re.fullmatch(
+            r"\s*,\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?", text[last.end : m.start]
+        ):
+            break
+        if m.sponsor or m.locative or not m.known:
+            break
+        chain.append(m)
+        last = m
+    return chain
+
+
+def _coordinated_clause_actor(
+    text: str, trig: Trigger, before: list[Trigger], out: list[Draft]
+) -> str | None:
+    """ "Turkish jets struck PKK shelters, and commandos were then flown in": a physical
+    act coordinated with the one before it has the same actor."""
+    physical = [t for t in before if t.type in PHYSICAL_TYPES]
+    acted = [d for d in out if d.type in PHYSICAL_TYPES and d.actor]
+    if not physical or not acted:
+        return None
+    if not re.search(r",?\s+and\s+", text[physical[-1].end : trig.start]):
+        return None
+    return acted[-1].actor
+
+
+RELATIVE_BEFORE = re.compile(r"\b(?:that|which)\s+(?:had\s+|has\s+|have\s+)?$", re.IGNORECASE)
+
+
+def _without_restatements(text: str, triggers: list[Trigger]) -> list[Trigger]:
+    """ "a drone attack ... that killed two crew members": the relative clause retells the
+    attack named before it; its verb is no second event."""
+    out: list[Trigger] = []
+    for t in triggers:
+        restated = (
+            not t.rule.noun
+            and RELATIVE_BEFORE.search(text[max(0, t.start - 20) : t.start])
+            and any(o.type == t.type and o.rule.noun and o.end <= t.start for o in out)
+        )
+        if not restated:
+            out.append(t)
+    return out
+
+
+def _casualties_of_latest(text: str, index: int, earlier: list[Draft]) -> None:
+    """ "Five people were killed and six wounded, a spokesman said.": counts told in a
+    sentence of their own belong to the attack just told."""
+    found = find_casualty_mentions(text)
+    if not found:
+        return
+    latest = next((d for d in reversed(earlier) if d.type == "attack"), None)
+    if latest is None or latest.last_sentence < index - 2:
+        return
+    counts = summed(found)
+    if latest.killed is None and latest.injured is None:
+        latest.killed, latest.injured = counts.killed, counts.injured
+        if len(latest.evidence) < 3:
+            latest.evidence.append(text)
 
 
 def _sentence_pronoun(
@@ -313,7 +533,7 @@ def _sentence_pronoun(
     sentence opening with a pronoun (speech acts only: who says, threatens, demands) or with
     a body's common noun ("the group", any act) continues the previous sentence's subject,
     the speaker outside any quotation there."""
-    if previous is None or trig.start > 60:
+    if previous is None or trig.start > 60 or (trig.rule.noun and trig.type in PHYSICAL_TYPES):
         return None
     if not (DESCRIPTOR.match(text) or (trig.type in SPEECH_TYPES and PRONOUN_OPENING.match(text))):
         return None
@@ -589,18 +809,19 @@ def _fill_latest(
     injured: int | None,
     when: DateMention | None,
     text: str,
-) -> None:
-    """An actorless mention adds its details to the latest compatible event of its type."""
+) -> bool:
+    """An actorless mention adds its details to the latest compatible event of its type
+    (not to one told for another day or month: that is another event)."""
     if type_ not in PHYSICAL_TYPES:
-        return
-    candidates = [d for d in drafts if d.type == type_]
+        return False
+    candidates = [d for d in drafts if d.type == type_ and not _other_date(d.when, when)]
     if quantity is not None and quantity.value is not None:
         same = [d for d in candidates if d.quantity and d.quantity.value == quantity.value]
         candidates = same or [
             d for d in candidates if d.quantity is None or d.quantity.value is None
         ]
     if not candidates:
-        return
+        return False
     d = candidates[-1]
     d.place = _more_specific(d.place, place) if _places_agree(d.place, place) else d.place
     if d.quantity is None or d.quantity.value is None:
@@ -610,6 +831,15 @@ def _fill_latest(
     d.when = d.when or when
     if len(d.evidence) < 3 and text not in d.evidence:
         d.evidence.append(text)
+    return True
+
+
+def _other_date(a: DateMention | None, b: DateMention | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.precision == b.precision == "day":
+        return a.value != b.value
+    return (a.value.year, a.value.month) != (b.value.year, b.value.month)
 
 
 def _places_agree(a: PlaceEntry | None, b: PlaceEntry | None) -> bool:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.classify.actors import ActorMention
-from ingest.classify.triggers import SPEECH_TYPES, Trigger
+from ingest.classify.triggers import FORCES, SPEECH_TYPES, Trigger
 
 LIGHT_VERB = re.compile(
     r"\b(?:carried\s+out|carries\s+out|carry\s+out|conducted|conducts|conduct|launched|"
@@ -47,9 +47,11 @@ MODIFIER_GAP = re.compile(r"^(?:['\u2019]s)?\s*(?:\([\w-]+\)\s*)?(?:[\w-]+\s+){0
 VERBISH = re.compile(
     r"\b(?:\w+ed|\w+ing|is|are|was|were|has|have|had|that|which|who|and|or|but|in|on|at|of|"
     r"to|for|with|from|after|before|since|as|than|by|during|amid|following|said|says|say|"
+    r"will|would|can|could|should|must|may|might|did|does|do|"
     r"told|tells|the|a|an|this|that|these|those)\b",
     re.IGNORECASE,
 )
+FORCES_WORD = rf"^{FORCES}\b|^convoys?\b"
 QUOTE_SPANS = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}[\"\u201d]")
 
 
@@ -93,7 +95,7 @@ def _by_agent(
 APPOSITIVE = re.compile(r",\s+(?:the|a|an|one|its|their)\s[^,;]{1,80},", re.IGNORECASE)
 # "X were killed when a drone struck": the subordinate clause has its own subject
 SUBORDINATE = re.compile(
-    r"\b(?:when|while|after|before|because|as|until|once|where|although|though)\s+"
+    r"\b(?:when|while|because|until|once|where|although|though)\s+"
     r"(?:a|an|the|its|their|one|two|three|several|[\w-]+ing)\s",
     re.IGNORECASE,
 )
@@ -190,10 +192,22 @@ def _pronoun_speaker(
     return speakers[0] if speakers else None
 
 
+SUBORDINATE_COMMA = re.compile(
+    r",\s+(?:after|as|while|when|because|but|since|before|whereas|although|though)\s",
+    re.IGNORECASE,
+)
+
+
 def _clause_start(sentence: str, trigger: Trigger, speech: bool) -> int:
     if speech:
         cut = sentence.rfind(";", 0, trigger.start)
-        return cut + 1 if cut >= 0 else 0
+        start = cut + 1 if cut >= 0 else 0
+        # "Iran denied ..., after the United States and Britain blamed Tehran": the
+        # subordinate clause has its own speaker (unless a reporting verb frames it)
+        for m in SUBORDINATE_COMMA.finditer(sentence, start, trigger.start):
+            if not REPORTING.search(sentence, m.end(), trigger.start):
+                start = m.end()
+        return start
     start = 0
     for m in REPORTING.finditer(sentence, 0, trigger.start):
         start = m.end()
@@ -228,7 +242,9 @@ def assign_roles(
         if after and after[0].start - trigger.end < 30:
             agent, rule = after[0], "after"
 
-    if agent is None and not trigger.rule.subject_is_patient:
+    # "US drone strike", "Turkish troops invaded"; a speech verb has a subject, not a
+    # modifier ("the US strikes were a mistake, Iran said")
+    if agent is None and not trigger.rule.subject_is_patient and (trigger.rule.noun or not speech):
         for m in reversed(mentions):
             if m.end > trigger.start or not _usable(m):
                 continue
@@ -243,6 +259,13 @@ def assign_roles(
             ):
                 agent, rule = _first_conjunct(sentence, m, mentions), "modifier"
             break
+
+    if agent is None and not trigger.rule.noun:
+        # "a convoy of 50 Turkish armored vehicles was sent": forces named inside the trigger
+        inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end]
+        named = inside and inside[0].known and _usable(inside[0])
+        if named and re.search(FORCES_WORD, trigger.text, re.I):
+            agent, rule = inside[0], "modifier"
 
     if agent is None and trigger.rule.noun:
         # "a deployment of more US troops", "the shelling of Kilis by ..." (forces only)

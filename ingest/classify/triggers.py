@@ -113,9 +113,9 @@ RULES: list[TriggerRule] = [
         r"assassinat(?:ed|es|ing)|"
         # "militants killed three soldiers", "killed a senior ISIS leader": the killing is
         # the attack (a passive "were killed" has no object and is a casualty count only)
-        r"kill(?:ed|s)\s+(?=(?:at\s+least\s+|some\s+|more\s+than\s+|nearly\s+|about\s+)?"
+        r"kill(?:ed|s)(?=\s+(?:at\s+least\s+|some\s+|more\s+than\s+|nearly\s+|about\s+)?"
         r"(?:\d|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|"
-        r"dozens|scores|hundreds|several|a\s|an\s|[A-Z]))|"
+        r"dozens|scores|hundreds|several|a\s|an\s|(?-i:[A-Z])))|"
         r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
         r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled|"
         r"(?:launched|fired|lobbed)\s+(?:[\w-]+\s+){0,4}?(?:rockets|missiles|drones|mortars|"
@@ -194,9 +194,12 @@ RULES: list[TriggerRule] = [
         # "called the withdrawal a 'stab in the back'", "said the strikes were another
         # strategic mistake": a verdict, not a description
         rf"(?:called|calling|describ(?:ed|ing))\s+(?:it|them|(?:the|this|that)\s+[\w-]+)\s+"
-        rf"(?:as\s+)?{VERDICT}|(?:was|were|is|are)\s+{VERDICT}"
+        rf"(?:as\s+)?{VERDICT}"
     ), hint=("condemn", "denounc", "critici", "accus", "blam", "rebuk", "slam", "blasted",
              "lambast", "decr", "violat", *VERDICT_CUES)),
+    # "said the US strikes were another strategic mistake": the speaker condemns the subject
+    TriggerRule("condemn", _r(rf"(?:was|were|is|are)\s+{VERDICT}"), hint=VERDICT_CUES,
+                subject_is_patient=True),
     TriggerRule("condemn", _r(r"condemnation|criticism|rebuke"), noun=True),
     # --- threaten
     TriggerRule("threaten", _r(
