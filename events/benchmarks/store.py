@@ -172,10 +172,11 @@ def _rates(batch: int, seconds: float, tag: str, rounds: int = 10) -> tuple[floa
     for name, fn in sides.items():
         fn(batch, 0.3, f"warm-{name}{tag}")  # warm caches, plans and connections
     totals = {"s": [0, 0.0], "r": [0, 0.0]}
-    for _ in range(rounds):
+    for round_ in range(rounds):
         for name, fn in sides.items():
             start = time.perf_counter()
-            totals[name][0] += fn(batch, seconds / rounds, f"{name}{tag}")
+            # Fresh streams each round: a run starts every stream at expected version 0.
+            totals[name][0] += fn(batch, seconds / rounds, f"{name}{tag}r{round_}")
             totals[name][1] += time.perf_counter() - start
     return totals["s"][0] / totals["s"][1], totals["r"][0] / totals["r"][1]
 
