@@ -12,6 +12,7 @@ Skipped: negated ("did not attack"), speculative ("could target"), background hi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.classify.triggers import PHYSICAL_TYPES, Trigger
 
@@ -92,6 +93,17 @@ REQUESTED = re.compile(
 )
 
 
+# sentence-wide cues, read once per sentence however many triggers it holds
+@lru_cache(maxsize=256)
+def _background(sentence: str) -> bool:
+    return bool(BACKGROUND.search(sentence))
+
+
+@lru_cache(maxsize=256)
+def _reported(sentence: str) -> bool:
+    return bool(REPORT.search(sentence))
+
+
 def clause_before(sentence: str, trigger: Trigger, limit: int = 80) -> str:
     """The text before the trigger back to the previous clause break (at most `limit`)."""
     chunk = sentence[max(0, trigger.start - limit) : trigger.start]
@@ -119,7 +131,7 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     # "Iran is expected to respond": a forecast; forces "expected to move" are a plan
     if trigger.type not in PHYSICAL_TYPES and EXPECTED.search(clause):
         return "speculative"
-    if BACKGROUND.search(sentence):
+    if _background(sentence):
         return "background"
     if reference_year is not None:
         for m in YEAR.finditer(sentence):
@@ -160,7 +172,7 @@ def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
             sentence[max(0, trigger.start - 50) : trigger.start]
         ):
             return "planned"
-        reported = bool(REPORT.search(sentence))
+        reported = _reported(sentence)
         planned = bool(PLANNED_BEFORE.search(sentence[max(0, trigger.start - 50) : trigger.start]))
         if reported:
             return "reported"
