@@ -90,6 +90,7 @@ VERDICT = (
 )
 VERDICT_CUES = (
     "crime",
+    "violation",
     "terror",
     "aggression",
     "betrayal",
