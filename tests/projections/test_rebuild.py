@@ -11,7 +11,7 @@ from django.db import connection
 from events.models import Checkpoint
 from events.projections.registry import PROJECTORS
 from events.projections.tables import IncidentRow
-from tests.projections.incident_log import project_everything, report
+from tests.projections.incident_log import project_everything, report, source
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,4 +52,23 @@ def test_readers_keep_the_old_rows_until_the_swap_and_nothing_stalls() -> None:
     project_everything()
     assert IncidentRow.objects.count() == 8
     assert Checkpoint.objects.get(name="incidents").events_seen == 8
+    assert_tables_equal_the_fold()
+
+
+def test_text_that_copy_must_escape_survives_a_rebuild() -> None:
+    awkward = 'tab\there, new\nline, back\\slash \\N, "quotes", \r, Mosul/الموصل'
+    report(
+        "condemn",
+        "IRQ",
+        "TUR",
+        location="Mosul\tcity",
+        source=source(evidence=awkward, outlet="Wire\\Desk", url="https://x.example/a\tb"),
+    )
+    project_everything()
+    for projector in PROJECTORS.values():
+        projector.rebuild()
+    project_everything()
+    [row] = IncidentRow.objects.all()
+    assert row.state["sources"][0]["evidence"] == awkward
+    assert row.location == "Mosul\tcity"
     assert_tables_equal_the_fold()
