@@ -25,6 +25,7 @@ from events.projections.incident_state import (
     IncidentState,
     fold_incidents,
     happened_by,
+    order_key,
     relabel,
     source_summary,
 )
@@ -212,15 +213,13 @@ class IncidentFilter:
 def list_incidents(
     point: TimePoint, wanted: IncidentFilter, *, limit: int, offset: int
 ) -> dict[str, Any]:
+    # Both paths page in the same order: by world date, then incident id.
     if point.from_log:
-        states = sorted(
-            (s for s in incident_states(point) if wanted.matches(s)), key=lambda s: s.sort_key
-        )
+        states = sorted((s for s in incident_states(point) if wanted.matches(s)), key=order_key)
         count, page = len(states), states[offset : offset + limit]
     else:
         rows = wanted.queryset().order_by("world_date", "incident_id")
         count, page = rows.count(), states_of(rows[offset : offset + limit])
-        page.sort(key=lambda s: s.sort_key)
     return {"count": count, "results": [incident_json(s) for s in page]}
 
 

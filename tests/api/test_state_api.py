@@ -195,3 +195,18 @@ def test_future_known_at_and_old_as_of_are_accepted(world: Any) -> None:
     later = (timezone.now() + timedelta(days=1)).isoformat()
     assert get(client, "/api/stances/", known_at=later) == get(client, "/api/stances/")
     assert get(client, "/api/forces/", as_of="1990-01-01") == []
+
+
+def test_pages_of_incidents_agree_between_tables_and_log() -> None:
+    for _ in range(5):
+        report("condemn", "IRQ", "USA", occurred_on="2024-01-05")
+    project_everything()
+    client = APIClient()
+    today = timezone.now().date().isoformat()
+    for offset in range(0, 6, 2):
+        tables = get(client, "/api/incidents/", limit=2, offset=offset)
+        log = get(client, "/api/incidents/", limit=2, offset=offset, as_of=today)
+        assert tables == log
+        assert tables["count"] == 5
+    everything = get(client, "/api/incidents/", limit=5)["results"]
+    assert [i["incident_id"] for i in everything] == sorted(i["incident_id"] for i in everything)
