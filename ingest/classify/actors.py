@@ -64,7 +64,8 @@ FORCE_NOUN = re.compile(
 LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|into|to|at|near|from|across|inside|outside|throughout|around|toward|towards|"
     r"within|of)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|"
-    r"east|west)\s+)?$",
+    r"east|west|north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|"
+    r"south-?west(?:ern)?)\s+)?$",
     re.IGNORECASE,
 )
 ORG_HEAD = (

@@ -55,8 +55,9 @@ OUTLETS = re.compile(
     r"state media|state television|the broadcaster)\b"
 )
 ACCORDING = re.compile(r"\baccording to ((?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})")
+SPEAKER_AFTER = re.compile(r"\s*,?\s+(?:said|says|told|announced|added)\b")
 FORCE_LEVEL = re.compile(
-    r"^\s*(?:(?:are|is|remain|remains|were|have|has)\s+)?(?:(?:currently|still|now|"
+    r"^\s*(?:(?:are|is|remain|remains|were|have|has|(?:will|would)\s+(?:remain|stay))\s+)?(?:(?:currently|still|now|"
     r"permanently|already)\s+)?(?:(?:stationed|based|present|deployed|located)\s+)?"
     r"(?:in|at|across)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central)\s+)?$",
     re.IGNORECASE,
@@ -173,11 +174,17 @@ def _adopt_orphans(drafts: list[Draft]) -> list[Draft]:
             out.append(d)
             continue
         for later in drafts:
-            if not (d.sentence <= later.sentence <= d.sentence + 2) or later is d:
+            if not (d.sentence <= later.sentence <= d.sentence + 6) or later is d:
                 continue
+            # a claim may come a paragraph later; a blame follows at once
             if later.type == "attack" and later.actor and later.status == "claimed":
                 d.actor, d.status = later.actor, "claimed"
-            elif later.type == "condemn" and later.extras.get("blame") and later.target:
+            elif (
+                later.type == "condemn"
+                and later.extras.get("blame")
+                and later.target
+                and later.sentence <= d.sentence + 3
+            ):
                 d.actor = later.target
                 if d.target == d.actor:
                     d.target = later.actor
@@ -227,7 +234,9 @@ def _read_sentence(
     spans = _segments(triggers, len(text))
     denial_at = denial_position(text)
     out: list[Draft] = list(levels)
+    filled_here: list[Draft] = []
     specific = _specific_codes(registry)
+    produced: dict[int, Draft] = {}  # the event each trigger made
     for index, trig in enumerate(triggers):
         segment_start, segment_end = spans[index]
         if skip_reason(text, trig, reference_year):
@@ -251,7 +260,7 @@ def _read_sentence(
         patient = prefer_named(
             patient, view.actors, registry.is_umbrella(patient.code if patient else None), specific
         )
-        place = _pick_place(view, trig, segment_start, segment_end)
+        place = _pick_place(view, trig, segment_start, segment_end, registry)
         status = status_of(text, trig, denial_at)
         when = nearest_date(dates, trig.start)
         draft_quantity = None
@@ -277,11 +286,29 @@ def _read_sentence(
             # "Turkish jets struck PKK shelters, and commandos were then flown in"
             actor_code = _coordinated_clause_actor(text, trig, triggers[:index], out)
         if actor_code is None:
-            if any(d.type == trig.type for d in out):
-                continue  # "struck ... in retaliation for the drone attack": another event
+            same = [d for d in out if d.type == trig.type]
+            if same:
+                # "struck ... in retaliation for the drone attack": another event; but
+                # "airstrikes on Gaza, which the ministry said had killed 493": the counts
+                # of the act told just before (not of "a day after an attack ... killed")
+                just_before = produced.get(index - 1)
+                verb = not trig.rule.noun
+                if verb and just_before is same[-1] and just_before.killed is None:
+                    just_before.killed, just_before.injured = killed, injured
+                continue
             filled = _anaphoric(text, trig) and _fill_latest(
-                earlier + out, trig.type, place, draft_quantity, killed, injured, when, text
+                # "The strikes hit ...": the verb retells what its noun subject just found
+                [d for d in earlier + out if d is not filled_here] + filled_here[-1:],
+                trig,
+                place,
+                draft_quantity,
+                Casualties(killed, injured),
+                when,
+                text,
+                s.index,
             )
+            if filled:
+                filled_here.append(filled)
             if filled and patient is not None and trig.type == "attack":
                 _fill_target(earlier, patient.code)
             if not filled and _specific_attack(text, trig, killed, injured, when):
@@ -371,9 +398,10 @@ def _read_sentence(
                 sentence=s.index,
                 agent_known=agent.known if agent is not None else True,
                 headline=s.headline,
-                extras={"blame": True} if BLAME.match(trig.text) else {},
+                extras=_extras(text, trig),
             )
         )
+        produced[index] = out[-1]
         if agent is not None and rule in ("subject", "modifier", "by", "speaker"):
             for partner in _acting_with(text, agent, view.actors):
                 if partner.code not in (actor_code, out[-1].target):
@@ -403,13 +431,38 @@ def _names_itself(trig: Trigger, agent: ActorMention, view: SentenceView) -> boo
     )
 
 
+def head_noun(words: str) -> str:
+    """ "air-strikes" -> "strike": the noun an event is retold by ("the strikes")."""
+    word = re.split(r"[\s-]+", words.strip().lower())[-1]
+    word = word[3:] if word.startswith("air") and len(word) > 5 else word
+    return word[:-1] if word.endswith("s") else word
+
+
+def _extras(text: str, trig: Trigger) -> dict[str, object]:
+    """What later sentences need: the noun the event is told by, and whether the speech
+    act blames someone for an attack ("blamed X", "denounced X over an airstrike")."""
+    extras: dict[str, object] = {"noun": head_noun(trig.text)}
+    if BLAME.match(trig.text) or (
+        trig.type == "condemn" and OVER_ATTACK.match(text, trig.end, trig.end + 140)
+    ):
+        extras["blame"] = True
+    return extras
+
+
+OVER_ATTACK = re.compile(
+    r"[^.;]{0,80}?\b(?:over|for)\s+(?:an?|the|its|their|this)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attack|strike|airstrike|air-strike|bombing|raid|shelling|assassination)",
+    re.IGNORECASE,
+)
+
+
 SUPPORT_RELATIVE = re.compile(
     r"\b(?:militias?|groups?|factions?|forces|proxies|fighters|allies|rebels)\s+(?:that\s+)?"
     r"(?:it|they)\s+$",
     re.IGNORECASE,
 )
 EVENT_OBJECT = re.compile(
-    r"^\s*(?:the|this|that|these|those|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?"
+    r"\s*(?:the|this|that|these|those|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?"
     r"(?P<noun>agreement|deal|accord|truce|ceasefire|withdrawal|pullout|deployment|"
     r"(?:air)?strikes?|air-strikes?|attacks?|operation|offensive|bombing|raids?|incursion|"
     r"invasion|killing|assassination)\b",
@@ -436,15 +489,19 @@ def _object_event_actor(
     if m is None:
         return None
     type_ = NOUN_TYPE.get(m.group("noun").lower(), "attack")
-    for d in reversed(drafts):
-        if (
-            d.type == type_
-            and d.actor
-            and d.actor != actor
-            and not _family(registry, actor, d.actor)
-        ):
-            return d.actor
-    return None
+    others = [
+        d
+        for d in drafts
+        if d.type == type_
+        and d.actor
+        and d.actor != actor
+        and not _family(registry, actor, d.actor)
+    ]
+    # "condemned the strikes": the latest told as strikes, else the latest of the kind
+    noun = head_noun(m.group("noun"))
+    same = [d for d in others if d.extras.get("noun") == noun]
+    chosen = same or others
+    return chosen[-1].actor if chosen else None
 
 
 def _agreed_with(text: str, actor: str | None, mentions: list[ActorMention]) -> str | None:
@@ -516,8 +573,11 @@ def _casualties_of_latest(text: str, index: int, earlier: list[Draft]) -> None:
     found = find_casualty_mentions(text)
     if not found:
         return
-    latest = next((d for d in reversed(earlier) if d.type == "attack"), None)
-    if latest is None or latest.last_sentence < index - 2:
+    attacks = [d for d in earlier if d.type == "attack"]
+    if not attacks:
+        return
+    latest = max(reversed(attacks), key=lambda d: d.last_sentence)  # the last told
+    if latest.last_sentence < index - 2:
         return
     counts = summed(found)
     if latest.killed is None and latest.injured is None:
@@ -695,7 +755,7 @@ def _own_casualties(
 
 
 def _pick_place(
-    view: SentenceView, trig: Trigger, segment_start: int, segment_end: int
+    view: SentenceView, trig: Trigger, segment_start: int, segment_end: int, registry: Registry
 ) -> PlaceEntry | None:
     text = view.sentence.text
     # a place inside an actor's name is the actor ("Baghdad blasted", "Iran-backed")
@@ -717,7 +777,21 @@ def _pick_place(
             score += 1
         if best is None or score > best[0]:
             best = (score, p.place)
-    return best[1] if best else None
+    if best is None:
+        # "stormed into southern Israeli towns": the country named by its adjective
+        return _country_named(view, registry, segment_start, segment_end)
+    return best[1]
+
+
+def _country_named(
+    view: SentenceView, registry: Registry, segment_start: int, segment_end: int
+) -> PlaceEntry | None:
+    for m in view.actors:
+        if m.locative and segment_start <= m.start < segment_end:
+            place = registry.country_place(m.code)
+            if place is not None:
+                return place
+    return None
 
 
 def _force_levels(view: SentenceView, found: list[Quantity]) -> list[Draft]:
@@ -735,6 +809,15 @@ def _force_levels(view: SentenceView, found: list[Quantity]) -> list[Draft]:
                     m for m in view.actors if m.end <= q.start and not m.sponsor and not m.locative
                 ]
                 owner = before[-1:] if before else []
+            if not owner:
+                # "About 300 troops will remain at al-Tanf, Esper said": the speaker's
+                owner = [
+                    m
+                    for m in view.actors
+                    if m.start > p.end
+                    and not (m.sponsor or m.locative)
+                    and SPEAKER_AFTER.match(text, m.end)
+                ][:1]
             if not owner:
                 break
             actor = owner[0].code
@@ -802,26 +885,31 @@ def _fill_target(drafts: list[Draft], target: str) -> None:
 
 def _fill_latest(
     drafts: list[Draft],
-    type_: str,
+    trig: Trigger,
     place: PlaceEntry | None,
     quantity: Quantity | None,
-    killed: int | None,
-    injured: int | None,
+    counts: Casualties,
     when: DateMention | None,
     text: str,
-) -> bool:
+    index: int,
+) -> Draft | None:
     """An actorless mention adds its details to the latest compatible event of its type
-    (not to one told for another day or month: that is another event)."""
-    if type_ not in PHYSICAL_TYPES:
-        return False
-    candidates = [d for d in drafts if d.type == type_ and not _other_date(d.when, when)]
+    (not to one told for another day or month: that is another event), the latest told by
+    the same noun first ("the strikes" after "US strikes ... the group's attacks")."""
+    if trig.type not in PHYSICAL_TYPES:
+        return None
+    killed, injured = counts.killed, counts.injured
+    candidates = [d for d in drafts if d.type == trig.type and not _other_date(d.when, when)]
+    if trig.rule.noun:
+        noun = head_noun(trig.text)
+        candidates = [d for d in candidates if d.extras.get("noun") == noun] or candidates
     if quantity is not None and quantity.value is not None:
         same = [d for d in candidates if d.quantity and d.quantity.value == quantity.value]
         candidates = same or [
             d for d in candidates if d.quantity is None or d.quantity.value is None
         ]
     if not candidates:
-        return False
+        return None
     d = candidates[-1]
     d.place = _more_specific(d.place, place) if _places_agree(d.place, place) else d.place
     if d.quantity is None or d.quantity.value is None:
@@ -829,9 +917,10 @@ def _fill_latest(
     d.killed = d.killed if d.killed is not None else killed
     d.injured = d.injured if d.injured is not None else injured
     d.when = d.when or when
+    d.last_sentence = max(d.last_sentence, index)
     if len(d.evidence) < 3 and text not in d.evidence:
         d.evidence.append(text)
-    return True
+    return d
 
 
 def _other_date(a: DateMention | None, b: DateMention | None) -> bool:

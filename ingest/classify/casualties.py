@@ -26,7 +26,8 @@ STOP = re.compile(
     re.IGNORECASE,
 )
 PASSIVE = re.compile(
-    rf"(?P<subject>[^,;:.]*?)\s+(?:were|was|have\s+been|had\s+been|are|being)\s+"
+    # the subject may hold initials ("Two U.S. service members")
+    rf"(?P<subject>(?:[^,;:.]|(?<=[A-Z])\.)*?)\s+(?:were|was|have\s+been|had\s+been|are|being)\s+"
     rf"(?:reportedly\s+|also\s+)?(?P<verb>{KILL}|{HURT})\b",
     re.IGNORECASE,
 )
@@ -49,8 +50,14 @@ def count_list(phrase: str) -> int | None:
     """Sum of a coordinated count: "two US service members and one British soldier" -> 3."""
     total = 0
     found = False
-    for part in re.split(r"\s*,\s*|\s+and\s+", phrase):
+    # "and eleven others were wounded": the conjunction opening the phrase
+    phrase = re.sub(r"^\s*(?:and|but|while)\s+", "", phrase)
+    for part in re.split(r"\s*,\s*|\s+and\s+", phrase.strip()):
         part = HEDGE.sub("", part)
+        # "killing him and six others", "wounding another": one each
+        if re.match(r"\s*(?:him|her|another)\b", part, re.IGNORECASE):
+            total, found = total + 1, True
+            continue
         m = LEADING_NUMBER.match(part)
         if not m:
             break
@@ -86,7 +93,11 @@ def find_casualty_mentions(sentence: str) -> list[CasualtyMention]:
     for m in PASSIVE.finditer(sentence):
         subject = m.group("subject")
         # the counted phrase ends the subject: "An officer and four soldiers were killed"
-        subject = re.split(r"[,;:]|\b(?:that|after|when|while)\b", subject)[-1]
+        # "in which three soldiers", "the monitor said 19 people": the count after the cut
+        subject = re.split(
+            r"[,;:]|\b(?:that|after|when|while|which|who|where|said|says|reported|added)\b",
+            subject,
+        )[-1]
         value = count_list(subject)
         if value is not None:
             found.append(CasualtyMention(_kind(m.group("verb")), value, m.start("verb")))
@@ -94,7 +105,9 @@ def find_casualty_mentions(sentence: str) -> list[CasualtyMention]:
         before = sentence[max(0, m.start() - 20) : m.start()].lower()
         if re.search(r"\b(?:were|was|been|are|being)\s+(?:\w+\s+)?$", before):
             continue
-        phrase = STOP.split(HEDGE.sub("", m.group("object")), maxsplit=1)[0]
+        # "the killing of three of its fighters"
+        phrase = re.sub(r"^\s*of\s+", "", m.group("object"))
+        phrase = STOP.split(HEDGE.sub("", phrase), maxsplit=1)[0]
         value = count_list(phrase)
         if value is not None:
             found.append(CasualtyMention(_kind(m.group("verb")), value, m.start()))

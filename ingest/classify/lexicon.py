@@ -118,6 +118,15 @@ class Registry:
             self._cache["proxies_of"] = table
         return table.get(sponsor)
 
+    def country_place(self, code: str) -> PlaceEntry | None:
+        """The gazetteer's entry for a state as a place ("Israeli towns" -> Israel)."""
+        table = self._cache.get("country_places")
+        if table is None:
+            table = {p.country: p for p in self.places.values() if p.precision == "country"}
+            self._cache["country_places"] = table
+        place: PlaceEntry | None = table.get(code)
+        return place
+
     def is_umbrella(self, code: str | None) -> bool:
         return code is not None and code in self.actors and "umbrella" in self.actors[code].kind
 
