@@ -261,6 +261,8 @@ def test_postgres_restarted_under_load(
         load = Load(base_url, "drill", 40, seed=3)
         load.run(own_postgres.restart, at=2.0)
         assert load.accepted
+        # A push that meets the database down is told to come back, not a server error.
+        assert set(load.refused) <= {"503"}, load.refused
         out = _manage(
             {**env(broker), "DJANGO_SETTINGS_MODULE": "tracker.settings_test"},
             "shell",
