@@ -237,6 +237,7 @@ def _read_sentence(
     filled_here: list[Draft] = []
     specific = _specific_codes(registry)
     produced: dict[int, Draft] = {}  # the event each trigger made
+    agents: dict[int, ActorMention] = {}  # and who acted in it
     for index, trig in enumerate(triggers):
         segment_start, segment_end = spans[index]
         if skip_reason(text, trig, reference_year):
@@ -249,6 +250,10 @@ def _read_sentence(
         limit = None if trig.type == "deny" else segment_end
         roles = assign_roles(text, trig, view.actors, limit)
         agent, patient, rule = roles.agent, roles.patient, roles.agent_rule
+        shared = _shared_subject(text, triggers, index, agents)
+        if shared is not None and rule in ("subject", ""):
+            # "US forces destroyed two Houthi drones and struck a radar site": one subject
+            agent, rule = shared, "subject"
         if agent is None:
             agent = _sentence_pronoun(text, trig, view.previous)
             rule = "pronoun" if agent is not None else rule
@@ -260,7 +265,7 @@ def _read_sentence(
         patient = prefer_named(
             patient, view.actors, registry.is_umbrella(patient.code if patient else None), specific
         )
-        place = _pick_place(view, trig, segment_start, segment_end, registry)
+        place = _pick_place(view, trig, segment_start, segment_end, registry, triggers)
         status = status_of(text, trig, denial_at)
         when = nearest_date(dates, trig.start)
         draft_quantity = None
@@ -268,7 +273,7 @@ def _read_sentence(
             draft_quantity = _nearest_quantity(quantities, trig)
         killed = injured = None
         if trig.type in ("attack", "capture"):
-            own = _own_casualties(casualties, triggers, index)
+            own = _own_casualties(casualties, triggers, index, text)
             killed, injured = own.killed, own.injured
         if target_code is None and trig.type == "agree" and agent is not None:
             partner = _coordinated_with(text, agent, view.actors)
@@ -402,11 +407,43 @@ def _read_sentence(
             )
         )
         produced[index] = out[-1]
+        if agent is not None:
+            agents[index] = agent
         if agent is not None and rule in ("subject", "modifier", "by", "speaker"):
             for partner in _acting_with(text, agent, view.actors):
                 if partner.code not in (actor_code, out[-1].target):
                     out.append(replace(out[-1], actor=partner.code, evidence=[text]))
     return out
+
+
+# "... in southern Lebanon, after Hezbollah fired": a new clause with its own subject
+# ("since it fell to ISIS" still speaks of the place before it)
+CLAUSE_BREAK = re.compile(
+    r"\b(?:after|as|before|when|while|because|since|but)\s+(?!it\b|they\b|its\b)", re.I
+)
+ANSWERED = re.compile(
+    r"\b(?:in\s+response\s+to|in\s+retaliation\s+for|to\s+avenge|revenge\s+for)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+COORDINATED_VERB = re.compile(
+    r"^[^,;.]{0,80}?\s(?:and|then|before)\s+(?:then\s+|also\s+|later\s+)?$", re.IGNORECASE
+)
+
+
+def _shared_subject(
+    text: str, triggers: list[Trigger], index: int, agents: dict[int, ActorMention]
+) -> ActorMention | None:
+    """A physical verb coordinated with the physical verb just before it shares its
+    subject (the nearest name before it is that verb's object)."""
+    if index == 0 or index - 1 not in agents:
+        return None
+    trig, previous = triggers[index], triggers[index - 1]
+    if trig.rule.noun or previous.rule.noun or trig.type not in PHYSICAL_TYPES:
+        return None
+    if previous.type not in PHYSICAL_TYPES:
+        return None
+    return agents[index - 1] if COORDINATED_VERB.match(text[previous.end : trig.start]) else None
 
 
 def _specific_attack(
@@ -740,13 +777,16 @@ def _requested(triggers: list[Trigger], index: int, text: str) -> bool:
 
 
 def _own_casualties(
-    casualties: list[CasualtyMention], triggers: list[Trigger], index: int
+    casualties: list[CasualtyMention], triggers: list[Trigger], index: int, text: str = ""
 ) -> Casualties:
     """Counts tied to this trigger: those after it (before the next violent one), or those
-    before the first violent trigger ("Three soldiers were killed in a drone attack")."""
+    before the first violent trigger ("Three soldiers were killed in a drone attack"); not
+    those it answers ("in response to the killing of one of its commanders")."""
     violent = [i for i, t in enumerate(triggers) if t.type in ("attack", "capture")]
     own = []
     for c in casualties:
+        if ANSWERED.search(text[max(0, c.position - 30) : c.position]):
+            continue
         before = [i for i in violent if triggers[i].start <= c.position]
         owner = before[-1] if before else (violent[0] if violent else None)
         if owner == index:
@@ -755,7 +795,12 @@ def _own_casualties(
 
 
 def _pick_place(
-    view: SentenceView, trig: Trigger, segment_start: int, segment_end: int, registry: Registry
+    view: SentenceView,
+    trig: Trigger,
+    segment_start: int,
+    segment_end: int,
+    registry: Registry,
+    others: list[Trigger],
 ) -> PlaceEntry | None:
     text = view.sentence.text
     # a place inside an actor's name is the actor ("Baghdad blasted", "Iran-backed")
@@ -767,6 +812,11 @@ def _pick_place(
             continue
         if p.start >= segment_end or p.end <= segment_start:
             continue
+        if p.end <= trig.start and (
+            any(p.end <= t.start < trig.start for t in others)
+            or CLAUSE_BREAK.search(text, p.end, trig.start)
+        ):
+            continue  # "strikes killed 12 in southern Lebanon after Hezbollah fired ...": theirs
         before = text[max(0, p.start - 40) : p.start].lower()
         score = PRECISION_RANK.get(p.place.precision, 0) * 4.0
         if re.search(rf"\b(?:{'|'.join(preferred)})\s+(?:the\s+)?(?:\w+ern\s+)?$", before):

@@ -28,6 +28,11 @@ CLAIM = re.compile(
     r",\s+a\s+claim\b",
     re.IGNORECASE,
 )
+CLAIM_DENIED = re.compile(
+    r",\s+(?:a\s+)?(?:claim|report|allegation|accusation)s?\s+(?:that\s+|which\s+)?"
+    r"(?:[\w'-]+\s+){1,4}?(?:denied|rejected|dismissed|refuted)\b",
+    re.IGNORECASE,
+)
 REPORT = re.compile(
     r"\b(?:reported|reports|reportedly|according\s+to|was\s+quoted|were\s+quoted|cited|"
     r"presumed|alleged(?:ly)?|purported(?:ly)?|sources\s+said|said\s+to\s+have)\b",
@@ -162,11 +167,14 @@ def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
     # next words ("rejects the allegations and warned it would respond")
     if denial_at is not None and trigger.type in PHYSICAL_TYPES and denial_at < trigger.start:
         return "denied"
+    if trigger.type == "deny":
+        return "asserted"
+    # "Turkish strikes killed three civilians, a claim Ankara denied"
+    if trigger.type in PHYSICAL_TYPES and CLAIM_DENIED.search(sentence, trigger.end):
+        return "denied"
     window = sentence[max(0, trigger.start - 80) : min(len(sentence), trigger.end + 80)]
     if CLAIM.search(window):
         return "claimed"
-    if trigger.type == "deny":
-        return "asserted"
     if trigger.type in PHYSICAL_TYPES:
         if trigger.rule.noun and PLANNED_NOUN.search(
             sentence[max(0, trigger.start - 50) : trigger.start]

@@ -111,7 +111,7 @@ RULES: list[TriggerRule] = [
         r"target(?:ed|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
         r"opened\s+fire|fir(?:ed|ing)\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
         r"tear\s+gas)|oust(?:ed|s|ing)?|drove\s+out|assault(?:ed|s|ing)?|"
-        r"assassinat(?:ed|es|ing)|"
+        r"assassinat(?:ed|es|ing)|destroy(?:ed|s)|[\"\u201c]?neutrali[sz]ed[\"\u201d]?|"
         # "militants killed three soldiers", "killed a senior ISIS leader": the killing is
         # the attack (a passive "were killed" has no object and is a casualty count only)
         r"kill(?:ed|s)(?=\s+(?:at\s+least\s+|some\s+|more\s+than\s+|nearly\s+|about\s+)?"
@@ -119,12 +119,12 @@ RULES: list[TriggerRule] = [
         r"dozens|scores|hundreds|several|a\s|an\s|(?-i:[A-Z])))|"
         r"bombard(?:ed|s|ing)|set\s+fire\s+to|la(?:id|y)\s+siege|besieged|broke\s+into|"
         r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled|"
-        r"(?:launched|fired|lobbed)\s+(?:[\w-]+\s+){0,4}?(?:rockets|missiles|drones|mortars|"
-        r"projectiles|shells)\b"
+        r"(?:launched|fired|lobbed)\s+(?:[\w,-]+\s+){0,4}?(?:rockets?|missiles?|drones?|mortars?|"
+        r"projectiles?|shells)\b"
     ), hint=("struck", "attack", "bomb", "shell", "raid", "ambush", "invad", "storm", "target",
              "hit", "pound", "shot", "shoot", "fire", "firing", "oust", "drove", "assault",
              "siege", "launched", "lobbed", "besieged", "broke", "retaliated", "assassinat",
-             "kill")),
+             "kill", "destroy", "neutrali")),
     # "18 drones ... launched by the Houthis": the launcher is the attacker
     TriggerRule(
         "attack",
@@ -145,7 +145,7 @@ RULES: list[TriggerRule] = [
     TriggerRule("deploy", _r(
         r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
         r"reinforc(?:ed|es|ing)|"
-        rf"sen(?:t|d|ds|ding)\s+(?:\w+\s+){{0,4}}?{FORCES}|"
+        rf"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){{0,4}}?{FORCES}|"
         rf"{FORCES}\s+(?:[\w-]+\s+){{0,9}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
         r"re-?deploy(?:ed|s|ing)?|re-?position(?:ed|s|ing)?\s+(?:in|to|into|at)|"
         rf"(?:moved|rushed|massed|poured)\s+(?:\w+\s+){{0,3}}?{FORCES}"

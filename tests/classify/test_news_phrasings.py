@@ -123,3 +123,35 @@ def test_a_wire_dateline_names_no_actor_or_place():
     condemn = one(events, "condemn", "RUS")
     assert condemn.target == "TUR" and condemn.location is None
     assert not [e for e in events if e.actor == "UN"]
+
+
+def test_coordinated_verbs_share_their_subject_and_a_drone_launched_is_an_attack():
+    events = read(
+        "U.S. forces destroyed three Houthi boats and struck a radar site in Hodeidah on "
+        "Monday. Separately, an Iran-aligned armed faction launched a drone at a base in Erbil."
+    )
+    assert {e.actor for e in events if e.type == "attack"} == {"USA", "IRAN_BACKED_MILITIAS"}
+    assert one(events, "attack", "IRAN_BACKED_MILITIAS").location == "Erbil"
+
+
+def test_a_claim_the_accused_denied_is_a_denied_attack_and_an_asserted_denial():
+    events = read(
+        "The SDF said Turkish drone strikes killed four civilians near Kobani, a claim "
+        "Ankara denied."
+    )
+    assert one(events, "attack", "TUR").status == "denied"
+    assert one(events, "deny", "TUR").status == "asserted"
+
+
+def test_counts_answered_by_an_attack_are_not_its_own():
+    events = read(
+        "Hezbollah fired rockets at Kiryat Shmona in response to the killing of two of "
+        "its commanders."
+    )
+    assert one(events, "attack", "HEZBOLLAH").killed is None
+
+
+def test_sending_troops_with_a_figure_is_a_planned_deployment():
+    events = read("The Pentagon said it would send an additional 1,500 troops to the region.")
+    deploy = one(events, "deploy", "USA")
+    assert deploy.status == "planned" and deploy.quantity == {"value": 1500, "unit": "troops"}
