@@ -32,7 +32,9 @@ HEDGE = (
     r"more\s+than|over|an\s+estimated|another|an\s+additional)"
 )
 QUANTITY = re.compile(
-    rf"\b(?:{HEDGE}\s+)?(?P<num>{NUMBER_WORD})(?P<mult>\s+(?:hundred|thousand))?"
+    rf"\b(?:{HEDGE}\s+)?(?:\d[\d,]*\s*(?:to|-|\u2013|and)\s*)?(?P<num>{NUMBER_WORD})"
+    # "200 to 300 troops": the upper bound
+    rf"(?P<mult>\s+(?:hundred|thousand))?"
     rf"(?:\s+(?:more|additional|extra|new|further))?"
     rf"(?P<mods>(?:\s+(?!(?:{UNIT_WORD})\b)[\w.'-]+){{0,3}}?)\s+(?P<unit>{UNIT_WORD})\b",
     re.IGNORECASE,

@@ -18,7 +18,8 @@ SPEECH_TYPES = frozenset({"condemn", "threaten", "demand", "deny", "support", "a
 PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
 FORCES = (
     r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|convoys?|"
-    r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent)"
+    r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent|"
+    r"commandos|sailors|reservists|guardsmen)"
 )
 
 
