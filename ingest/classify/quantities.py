@@ -74,15 +74,28 @@ def _unit_automaton() -> ahocorasick.Automaton:
 UNIT_AUTOMATON = _unit_automaton()
 
 
+MODS_BREAK = re.compile(r"\b(?:were|was|are|is|killed|and|of|in|to|the)\b|[,;]", re.I)
+
+
+def _candidates(sentence: str) -> list[re.Match[str]]:
+    """Number-unit phrases whose modifier run holds no verb or clause break; a rejected
+    one ("a convoy of 150 armored vehicles" read from "a") gives way to a later start."""
+    found = []
+    pos = 0
+    while (m := QUANTITY.search(sentence, pos)) is not None:
+        if MODS_BREAK.search(m.group("mods") or ""):
+            pos = m.start() + 1
+            continue
+        found.append(m)
+        pos = m.end()
+    return found
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
     if next(UNIT_AUTOMATON.iter(sentence.lower()), None) is None:
         return []
     out: list[Quantity] = []
-    for m in QUANTITY.finditer(sentence):
-        mods = m.group("mods") or ""
-        # a modifier run may not contain a verb or a clause break
-        if re.search(r"\b(?:were|was|are|is|killed|and|of|in|to|the)\b|[,;]", mods, re.I):
-            continue
+    for m in _candidates(sentence):
         if CASUALTY_AFTER.match(sentence, m.end()):
             continue
         if CASUALTY_BEFORE.search(sentence[max(0, m.start() - 25) : m.start()]):

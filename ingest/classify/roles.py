@@ -253,6 +253,8 @@ def assign_roles(
                 MODIFIER_GAP.match(gap)
                 and not VERBISH.search(gap)
                 and not m.city_name
+                # "forces backed by Russian air power captured": not the subject
+                and not (m.after_of and not m.force and not trigger.rule.noun)
                 # "pause its Syria offensive": a country's name before a noun is where
                 and not (m.country_name and trigger.rule.noun)
                 and not IRREGULARS.search(gap)

@@ -155,3 +155,12 @@ def test_sending_troops_with_a_figure_is_a_planned_deployment():
     events = read("The Pentagon said it would send an additional 1,500 troops to the region.")
     deploy = one(events, "deploy", "USA")
     assert deploy.status == "planned" and deploy.quantity == {"value": 1500, "unit": "troops"}
+
+
+def test_a_backer_named_by_a_participle_is_not_the_subject_and_a_convoy_has_its_size():
+    events = read(
+        "Syrian army units backed by Russian air power captured the town of Saraqeb. "
+        "Turkey sent a convoy of 150 armored vehicles into Idlib on Saturday."
+    )
+    assert one(events, "capture", "SYR").location == "Saraqeb"
+    assert one(events, "deploy", "TUR").quantity == {"value": 150, "unit": "vehicles"}
