@@ -290,6 +290,8 @@ def _read_sentence(
         if actor_code is None and trig.type in PHYSICAL_TYPES and not trig.rule.noun:
             # "Turkish jets struck PKK shelters, and commandos were then flown in"
             actor_code = _coordinated_clause_actor(text, trig, triggers[:index], out)
+        if actor_code is None and trig.type in ("deploy", "withdraw") and not trig.rule.noun:
+            actor_code = _state_speaker(text, trig, view.actors, registry)
         if actor_code is None:
             same = [d for d in out if d.type == trig.type]
             if same:
@@ -444,6 +446,24 @@ def _shared_subject(
     if previous.type not in PHYSICAL_TYPES:
         return None
     return agents[index - 1] if COORDINATED_VERB.match(text[previous.end : trig.start]) else None
+
+
+SAID_BEFORE = re.compile(r"\s+(?:said|says|announced|stated)\s+(?:that\s+)?$", re.IGNORECASE)
+
+
+def _state_speaker(
+    text: str, trig: Trigger, mentions: list[ActorMention], registry: Registry
+) -> str | None:
+    """ "The Iraqi Joint Operations Command said troops had been sent to the area": a
+    state body telling of troops of no named nationality moved speaks of its own."""
+    for m in mentions:
+        if m.end > trig.start or not registry.is_state(m.code) or m.sponsor or m.locative:
+            continue
+        said = SAID_BEFORE.search(text, m.end, trig.start)
+        between = text[m.end : said.start()] if said else ""
+        if said and len(between) < 40 and not re.search(r"[,;]", between):
+            return m.code
+    return None
 
 
 def _specific_attack(

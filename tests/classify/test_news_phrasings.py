@@ -164,3 +164,10 @@ def test_a_backer_named_by_a_participle_is_not_the_subject_and_a_convoy_has_its_
     )
     assert one(events, "capture", "SYR").location == "Saraqeb"
     assert one(events, "deploy", "TUR").quantity == {"value": 150, "unit": "vehicles"}
+
+
+def test_troops_sent_told_by_a_state_body_are_its_own_and_a_news_agency_names_none():
+    events = read("The Jordanian army said troops had been sent to the Syrian border.")
+    assert one(events, "deploy", "JOR").status == "asserted"
+    events = read("CBS reported that 900 troops are being sent to the region.")
+    assert not [e for e in events if e.type == "deploy" and e.actor]
