@@ -748,6 +748,8 @@ def _family(registry: Registry, a: str | None, b: str | None) -> bool:
     if a is None or b is None or a == b:
         return False
     actor_a, actor_b = registry.actors.get(a), registry.actors.get(b)
+    if any(x is not None and x.kind == "subnational_government" for x in (actor_a, actor_b)):
+        return False  # the Kurdistan Region and Baghdad do quarrel and deal with each other
     return bool(
         (actor_a is not None and actor_a.parent == b)
         or (actor_b is not None and actor_b.parent == a)

@@ -171,3 +171,8 @@ def test_troops_sent_told_by_a_state_body_are_its_own_and_a_news_agency_names_no
     assert one(events, "deploy", "JOR").status == "asserted"
     events = read("CBS reported that 900 troops are being sent to the region.")
     assert not [e for e in events if e.type == "deploy" and e.actor]
+
+
+def test_a_region_and_its_state_can_address_each_other():
+    events = read("The Kurdistan Regional Government called on Baghdad to pay salaries.")
+    assert one(events, "demand", "KRG").target == "IRQ"
