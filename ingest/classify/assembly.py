@@ -137,6 +137,7 @@ def read_article(
         drafts.extend(
             _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
         )
+    _deny_allegations(drafts)
     merged = merge_drafts(_adopt_orphans(drafts), registry)
     for d in merged:
         if d.target is None and d.type in ("deploy", "withdraw", "force_level") and d.place:
@@ -161,6 +162,40 @@ DATELINE = re.compile(
     r"[-\u2014\u2013]+\s"
 )
 BLAME = re.compile(r"blam|accus|held\s+\w+\s+responsible", re.IGNORECASE)
+
+
+ALLEGATION_DENIED = re.compile(
+    r"\b(?:denied|denies|rejected|rejects|dismissed)\s+(?:the|these|those|this|that|such)\s+"
+    r"(?:allegations?|accusations?|claims?|reports?|charges?)\b",
+    re.IGNORECASE,
+)
+
+
+def _deny_allegations(drafts: list[Draft]) -> None:
+    """ "The SDF accused Turkey of striking a hospital. Ankara denied the allegation.": the
+    deed alleged just before is denied by its alleged doer."""
+    for d in drafts:
+        if d.type != "deny" or not d.actor or not ALLEGATION_DENIED.search(d.evidence[0]):
+            continue
+        for deed in drafts:
+            alleged = deed.type in PHYSICAL_TYPES and deed.actor == d.actor
+            if alleged and d.sentence - 1 <= deed.sentence < d.sentence:
+                deed.status = "denied"
+
+
+SPEECH_AFTER = re.compile(
+    r"\s*,?\s*(?:said|says|told|announced|denied|denies|condemned|warned|accused|"
+    r"blamed|called|vowed|demanded)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_of(text: str, trig: Trigger, dates: list[DateMention]) -> list[DateMention]:
+    """ "Iran on Monday denied any involvement in a drone attack": a date standing before a
+    speech verb dates the speech, not the deed named after it."""
+    if trig.type not in PHYSICAL_TYPES:
+        return dates
+    return [d for d in dates if not (d.end <= trig.start and SPEECH_AFTER.match(text, d.end))]
 
 
 def _adopt_orphans(drafts: list[Draft]) -> list[Draft]:
@@ -267,7 +302,7 @@ def _read_sentence(
         )
         place = _pick_place(view, trig, segment_start, segment_end, registry, triggers)
         status = status_of(text, trig, denial_at)
-        when = nearest_date(dates, trig.start)
+        when = nearest_date(_dates_of(text, trig, dates), trig.start)
         draft_quantity = None
         if trig.type in ("deploy", "withdraw"):
             draft_quantity = _nearest_quantity(quantities, trig)
@@ -507,7 +542,7 @@ def _extras(text: str, trig: Trigger) -> dict[str, object]:
 
 
 OVER_ATTACK = re.compile(
-    r"[^.;]{0,80}?\b(?:over|for)\s+(?:an?|the|its|their|this)\s+(?:[\w-]+\s+){0,2}?"
+    r"[^;]{0,100}?\b(?:over|for)\s+(?:an?|the|its|their|this)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:attack|strike|airstrike|air-strike|bombing|raid|shelling|assassination)",
     re.IGNORECASE,
 )

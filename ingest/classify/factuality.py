@@ -74,6 +74,10 @@ BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 EXPECTED = re.compile(r"\bexpected\s+to\b", re.IGNORECASE)
+ACCUSED_OF = re.compile(
+    r"\baccus(?:ed|es|ing)\s+[^.;]{1,40}?\bof\s+(?:[\w-]+\s+){0,5}?(?:by\s+)?$",
+    re.IGNORECASE,
+)
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})s?\b")
 INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # "made a push to oust", "an offensive to retake": the infinitive is the action itself
@@ -155,8 +159,10 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     if (
         trigger.text.lower().endswith("ing")
         and PREPOSITION_GERUND.search(before[-12:])
-        # "claimed responsibility for firing rockets": the claimed deed itself
+        # "claimed responsibility for firing rockets", "accused Turkey of violating the
+        # truce by striking a hospital": the claimed or alleged deed itself
         and not re.search(r"responsibility\s+for\s+$", before, re.IGNORECASE)
+        and not ACCUSED_OF.search(sentence[max(0, trigger.start - 100) : trigger.start])
     ):
         return "gerund"
     return None
@@ -175,6 +181,10 @@ def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
     window = sentence[max(0, trigger.start - 80) : min(len(sentence), trigger.end + 80)]
     if CLAIM.search(window):
         return "claimed"
+    if trigger.type in PHYSICAL_TYPES and ACCUSED_OF.search(
+        sentence[max(0, trigger.start - 100) : trigger.start]
+    ):
+        return "reported"  # alleged by the accuser
     if trigger.type in PHYSICAL_TYPES:
         if trigger.rule.noun and PLANNED_NOUN.search(
             sentence[max(0, trigger.start - 50) : trigger.start]

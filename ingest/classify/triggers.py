@@ -107,7 +107,7 @@ VERDICT_CUES = (
 RULES: list[TriggerRule] = [
     # --- attack
     TriggerRule("attack", _r(
-        r"struck|attack(?:ed|s|ing)?|bomb(?:ed|s|ing)|shell(?:ed|s|ing)|"
+        r"struck|striking|attack(?:ed|s|ing)?|bomb(?:ed|s|ing)|shell(?:ed|s|ing)|"
         r"raid(?:ed|s|ing)?|ambush(?:ed|es|ing)?|invad(?:ed|es|ing)|storm(?:ed|s|ing)|"
         r"target(?:ed|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
         r"opened\s+fire|fir(?:ed|ing)\s+(?:on|at|upon|rockets?|missiles?|drones?|mortars?|shells|"
@@ -122,7 +122,7 @@ RULES: list[TriggerRule] = [
         r"responding\s+with\s+fire|returned\s+fire|retaliated|shelled|"
         r"(?:launched|fired|lobbed)\s+(?:[\w,-]+\s+){0,4}?(?:rockets?|missiles?|drones?|mortars?|"
         r"projectiles?|shells)\b"
-    ), hint=("struck", "attack", "bomb", "shell", "raid", "ambush", "invad", "storm", "target",
+    ), hint=("struck", "striking", "attack", "bomb", "shell", "raid", "ambush", "invad", "storm", "target",
              "hit", "pound", "shot", "shoot", "fire", "firing", "oust", "drove", "assault",
              "siege", "launched", "lobbed", "besieged", "broke", "retaliated", "assassinat",
              "kill", "destroy", "neutrali")),

@@ -176,3 +176,25 @@ def test_troops_sent_told_by_a_state_body_are_its_own_and_a_news_agency_names_no
 def test_a_region_and_its_state_can_address_each_other():
     events = read("The Kurdistan Regional Government called on Baghdad to pay salaries.")
     assert one(events, "demand", "KRG").target == "IRQ"
+
+
+def test_an_alleged_deed_denied_next_is_denied_and_a_speech_date_is_not_its_date():
+    events = read(
+        "Kurdish officials accused Turkey of striking a hospital near Kobani, killing five "
+        "civilians. Ankara denied the allegation."
+    )
+    attack = one(events, "attack", "TUR")
+    assert (attack.status, attack.killed) == ("denied", 5)
+    events = read("Iran on Monday denied any role in a drone attack that hit a tanker off Oman.")
+    assert one(events, "deny", "IRN").occurred_on == date(2024, 3, 4)
+    assert all(e.occurred_on is None for e in events if e.type == "attack")
+
+
+def test_denouncing_someone_over_an_airstrike_names_its_attacker():
+    events = read(
+        "Iran and Russia denounced Israel on Tuesday over an airstrike that destroyed a "
+        "building in Damascus, killing seven officers."
+    )
+    attack = one(events, "attack", "ISR")
+    assert (attack.location, attack.killed) == ("Damascus", 7)
+    assert {e.actor for e in events if e.type == "condemn"} == {"IRN", "RUS"}
