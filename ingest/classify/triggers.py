@@ -123,7 +123,8 @@ RULES: list[TriggerRule] = [
         r"(?:launched|fired|lobbed)\s+(?:[\w,-]+\s+){0,4}?(?:rockets?|missiles?|drones?|mortars?|"
         r"projectiles?|shells)\b"
     ), hint=("struck", "striking", "attack", "bomb", "shell", "raid", "ambush", "invad",
-             "storm", "target", "hit", "pound", "shot", "shoot", "fire", "firing", "oust", "drove", "assault",
+             "storm", "target", "hit", "pound", "shot", "shoot", "fire", "firing", "oust",
+             "drove", "assault",
              "siege", "launched", "lobbed", "besieged", "broke", "retaliated", "assassinat",
              "kill", "destroy", "neutrali")),
     # "18 drones ... launched by the Houthis": the launcher is the attacker
