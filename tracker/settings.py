@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tracker.middleware.DropMalformedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +162,9 @@ SPECTACULAR_SETTINGS = {
 TRACKER_REVIEW_CONFIDENCE = env.float("TRACKER_REVIEW_CONFIDENCE", default=0.6)
 # Stance scores decay with the age of the incidents behind them.
 TRACKER_STANCE_HALF_LIFE_DAYS = env.float("TRACKER_STANCE_HALF_LIFE_DAYS", default=180.0)
+# Force levels stated within this many days of the latest one are concurrent estimates
+# (shown as a low-high range with the sources on each side), older ones are history.
+TRACKER_FORCE_WINDOW_DAYS = env.int("TRACKER_FORCE_WINDOW_DAYS", default=180)
 # Largest accepted request body for the ingest API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
@@ -172,5 +176,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-articles": {
         "task": "ingest.tasks.sweep_stuck_articles",
         "schedule": env.float("TRACKER_SWEEP_EVERY_SECONDS", default=60.0),
+    },
+    # A projector wake-up can be lost (broker down, worker restart): catch up regardless.
+    "events-projections-catch-up": {
+        "task": "events.tasks.catch_up_projections",
+        "schedule": env.float("TRACKER_CATCH_UP_EVERY_SECONDS", default=30.0),
     },
 }

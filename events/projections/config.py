@@ -2,8 +2,6 @@
 
 from django.conf import settings
 
-from events.projections.forces import DEFAULT_WINDOW_DAYS
-
 
 def stance_half_life_days() -> float:
     return float(settings.TRACKER_STANCE_HALF_LIFE_DAYS)
@@ -11,4 +9,4 @@ def stance_half_life_days() -> float:
 
 def force_window_days() -> int:
     """Force levels stated this close to the latest one count as concurrent estimates."""
-    return int(getattr(settings, "TRACKER_FORCE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
+    return int(settings.TRACKER_FORCE_WINDOW_DAYS)
