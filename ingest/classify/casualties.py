@@ -26,8 +26,7 @@ STOP = re.compile(
     re.IGNORECASE,
 )
 PASSIVE = re.compile(
-    # the subject may hold initials ("Two U.S. service members")
-    rf"(?P<subject>(?:[^,;:.]|(?<=[A-Z])\.)*?)\s+(?:were|was|have\s+been|had\s+been|are|being)\s+"
+    rf"(?P<subject>[^,;:.]*?)\s+(?:were|was|have\s+been|had\s+been|are|being)\s+"
     rf"(?:reportedly\s+|also\s+)?(?P<verb>{KILL}|{HURT})\b",
     re.IGNORECASE,
 )
@@ -38,6 +37,9 @@ BARE_COUNT = re.compile(
     rf"members|fighters|militants|troops|personnel)\s+)?(?P<verb>dead|killed|injured|wounded)\b",
     re.IGNORECASE,
 )
+
+
+INITIAL_DOT = re.compile(r"(?<=\b[A-Z])\.(?=[A-Z]\.|\s)")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ def find_casualty_mentions(sentence: str) -> list[CasualtyMention]:
     if not any(cue in low for cue in CUES):
         return []
     found: list[CasualtyMention] = []
-    for m in PASSIVE.finditer(sentence):
+    # the subject may hold initials ("Two U.S. service members"): their dots, masked with a
+    # character of the same length, do not end it
+    for m in PASSIVE.finditer(INITIAL_DOT.sub("\u00b7", sentence)):
         subject = m.group("subject")
         # the counted phrase ends the subject: "An officer and four soldiers were killed"
         # "in which three soldiers", "the monitor said 19 people": the count after the cut
