@@ -294,9 +294,7 @@ def _insert_postgresql(
         "v.recorded_at, v.occurred_on FROM s CROSS JOIN v ORDER BY v.idx "
         f"RETURNING {_COLUMNS}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*bump_params, *values, stream_id])
-        recorded = [_row_to_event(r) for r in cursor.fetchall()]
+    recorded = [_row_to_event(r) for r in _fetch_prepared(sql, [*bump_params, *values, stream_id])]
     if not recorded:
         raise ConcurrencyError(stream_id, expected_version, _current_version(stream_id))
     recorded.sort(key=lambda e: e.version)
@@ -437,9 +435,25 @@ def read_all(
             "ORDER BY position LIMIT %s"
         )
         params = [position, *params, limit]
+    if connection.vendor == "postgresql":
+        return [_row_to_event(r) for r in _fetch_prepared(sql, params)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [_row_to_event(r) for r in cursor.fetchall()]
+
+
+def _fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run a hot statement on PostgreSQL through psycopg's own cursor.
+
+    Django's cursor binds parameters client-side, so PostgreSQL parses and plans the
+    statement anew on every call; psycopg's cursor binds server-side and prepares a
+    statement it has seen a few times. Same connection and transaction; errors still
+    surface as Django's database exceptions.
+    """
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def head_cursor() -> str:
