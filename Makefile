@@ -40,7 +40,7 @@ pytest:
 ## on the PATH; each works in a scratch database (test_<name>) and starts its own processes.
 BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/tracker_benchmarks
 bench: venv
-	$(PY) manage.py bench store
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench store
 	$(PY) manage.py bench classify
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench replay
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench pipeline
