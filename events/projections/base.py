@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from events import store
 from events.models import Checkpoint
 from events.projections import swap
+from events.projections.log_scan import LoggedEvent, LogScan
 
 DEFAULT_BATCH = 500
 REPLAY_PAGE = 5000
@@ -43,11 +44,21 @@ class LogReplay:
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
         self.cursor, self.position, self.count = "", 0, 0
+        # The fresh tables a rebuild fills on PostgreSQL: a build may create each one's
+        # indexes as soon as it is filled (swap.FreshTables.ready).
+        self.fresh: swap.FreshTables | None = None
 
     def __iter__(self) -> Iterator[store.RecordedEvent]:
         while page := store.read_all(after=self.cursor or None, limit=REPLAY_PAGE):
             yield from page
             self.reached(page[-1].cursor, page[-1].position, len(page))
+
+    def scan(self) -> Iterator[LoggedEvent]:
+        """The same events as iterating, as light tuples read in bulk (log_scan): for
+        rebuilds that fold the whole log at once."""
+        scan = LogScan(self.progress)
+        yield from scan
+        self.cursor, self.position, self.count = scan.cursor, scan.position, scan.count
 
     def reached(self, cursor: str, position: int, more: int) -> None:
         self.cursor, self.position = cursor, position
@@ -117,7 +128,9 @@ class Projector:
                     self._move(checkpoint, replay.cursor, replay.position, replay.count)
                 return replay.count
             with swap.fresh_tables(self.name, self.tables) as fresh:
+                replay.fresh = fresh
                 self.build(replay)
+                fresh.index()
                 with transaction.atomic():
                     checkpoint = self._locked_checkpoint()  # no incremental run in between
                     fresh.swap_in()

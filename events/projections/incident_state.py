@@ -25,8 +25,8 @@ _REPORT_ONLY = ("incident_id", "method", "source", "needs_review")
 
 @dataclass
 class IncidentState:
-    """One incident as folded so far. Folds copy it (`replace`) before changing a field, so
-    the cached dates of a state never go stale."""
+    """One incident as folded so far. Folds copy it (`_next_state`) before changing a field,
+    so the cached dates of a state never go stale."""
 
     incident_id: str
     stream_id: str
@@ -165,11 +165,13 @@ def parse_instant(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _source(payload: dict[str, Any], event: RecordedEvent, **extra: Any) -> dict[str, Any]:
+def _source(
+    payload: dict[str, Any], event_type: str, recorded: str, **extra: Any
+) -> dict[str, Any]:
     return {
         **payload["source"],
-        "event": event.type,
-        "recorded_at": event.recorded_at.isoformat(),
+        "event": event_type,
+        "recorded_at": recorded,
         "reported": {},
         "merged_from": None,
         "withdrawn": False,
@@ -177,20 +179,39 @@ def _source(payload: dict[str, Any], event: RecordedEvent, **extra: Any) -> dict
     }
 
 
-def _reported(state: IncidentState | None, event: RecordedEvent) -> IncidentState:
+_CACHED = ("world_date", "sort_key")  # cached_property values derived from other fields
+
+
+def _next_state(state: IncidentState, version: int, recorded: str) -> IncidentState:
+    """A copy of `state` at a later version, without the cached dates (they may change).
+
+    What `dataclasses.replace` does, at a fraction of its cost (it runs __init__ with
+    every field as a keyword: most of a corroboration's fold).
+    """
+    values = state.__dict__.copy()
+    for name in _CACHED:
+        values.pop(name, None)
+    values["version"], values["last_recorded_at"] = version, recorded
+    copied = object.__new__(IncidentState)
+    copied.__dict__.update(values)
+    return copied
+
+
+def _reported(
+    state: IncidentState | None, stream_id: str, version: int, data: dict[str, Any], recorded: str
+) -> IncidentState:
     if state is not None:  # a second report on one stream: the first one stands
         return state
-    data = event.data
     return IncidentState(
         incident_id=str(data["incident_id"]),
-        stream_id=event.stream_id,
-        version=event.version,
+        stream_id=stream_id,
+        version=version,
         fields={k: v for k, v in data.items() if k not in _REPORT_ONLY},
         method=str(data.get("method", domain.Method.CLASSIFIER)),
         needs_review=bool(data.get("needs_review", False)),
-        first_recorded_at=event.recorded_at.isoformat(),
-        last_recorded_at=event.recorded_at.isoformat(),
-        sources=[_source(data, event)],
+        first_recorded_at=recorded,
+        last_recorded_at=recorded,
+        sources=[_source(data, "IncidentReported", recorded)],
     )
 
 
@@ -204,21 +225,38 @@ def _corrected_fields(fields: dict[str, Any], changes: dict[str, Any]) -> dict[s
 
 def apply_event(state: IncidentState | None, event: RecordedEvent) -> IncidentState | None:
     """The state after `event`; events that need an incident are ignored before its report."""
-    if event.type == "IncidentReported":
-        return _reported(state, event)
-    if state is None or event.type not in domain.EVENT_TYPES:
+    return fold_step(
+        state, event.stream_id, event.version, event.type, event.data, event.recorded_at.isoformat()
+    )
+
+
+def fold_step(
+    state: IncidentState | None,
+    stream_id: str,
+    version: int,
+    event_type: str,
+    data: dict[str, Any],
+    recorded: str,
+) -> IncidentState | None:
+    """`apply_event` on an event's parts (`recorded`: its recorded_at in ISO format).
+
+    Rebuilds call it directly on rows read in bulk, without building RecordedEvents.
+    """
+    if event_type == "IncidentReported":
+        return _reported(state, stream_id, version, data, recorded)
+    if state is None or event_type not in domain.EVENT_TYPES:
         return state
-    data = event.data
-    state = replace(state, version=event.version, last_recorded_at=event.recorded_at.isoformat())
-    if event.type == "IncidentCorroborated":
+    state = _next_state(state, version, recorded)
+    if event_type == "IncidentCorroborated":
         source = _source(
             data,
-            event,
+            event_type,
+            recorded,
             reported=dict(data.get("reported") or {}),
             merged_from=data.get("merged_from"),
         )
         state.sources = [*state.sources, source]
-    elif event.type == "IncidentCorrected":
+    elif event_type == "IncidentCorrected":
         fields = _corrected_fields(state.fields, data["changes"])
         # A correction the current fields cannot take is kept in the history, not applied.
         state.corrections = [
@@ -226,18 +264,18 @@ def apply_event(state: IncidentState | None, event: RecordedEvent) -> IncidentSt
             {
                 "changes": data["changes"],
                 "reason": data["reason"],
-                "recorded_at": event.recorded_at.isoformat(),
+                "recorded_at": recorded,
                 "applied": fields is not None,
             },
         ]
         if fields is not None:
             state.fields = fields
             state.needs_review = False
-    elif event.type == "IncidentVerified":
+    elif event_type == "IncidentVerified":
         state.verified, state.needs_review = True, False
-    elif event.type == "IncidentRetracted":
+    elif event_type == "IncidentRetracted":
         _retract(state, data)
-    elif event.type == "IncidentMerged":
+    elif event_type == "IncidentMerged":
         state.status, state.merged_into = MERGED, str(data["into"])
     return state
 
@@ -274,6 +312,22 @@ def fold_incidents(
         new = apply_event(states.get(event.stream_id), event)
         if new is not None:
             states[event.stream_id] = new
+    return states
+
+
+def fold_logged(
+    events: Iterable[tuple[str, int, str, dict[str, Any], str]],
+) -> dict[str, IncidentState]:
+    """`fold_incidents` over events given as (stream_id, version, type, data, recorded_at in
+    ISO format) tuples, as a rebuild reads them in bulk (events.projections.log_scan)."""
+    states: dict[str, IncidentState] = {}
+    known = states.get
+    for stream_id, version, event_type, data, recorded in events:
+        if not stream_id.startswith(domain.STREAM_PREFIX):
+            continue
+        new = fold_step(known(stream_id), stream_id, version, event_type, data, recorded)
+        if new is not None:
+            states[stream_id] = new
     return states
 
 

@@ -10,40 +10,73 @@ from __future__ import annotations
 
 import operator
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
 
 from events import store
 from events.domain import STREAM_PREFIX
 from events.projections import forces, stances, ultimatums
 from events.projections.base import LogReplay, Projector
-from events.projections.bulk import write_rows
+from events.projections.bulk import BackgroundCopy, copy_line, write_rows
 from events.projections.config import force_window_days, stance_half_life_days
-from events.projections.incident_state import IncidentState, IncidentSummary, fold_incidents
+from events.projections.forces import CountryNames
+from events.projections.incident_state import (
+    IncidentState,
+    IncidentSummary,
+    fold_incidents,
+    fold_logged,
+)
 from events.projections.places import country_level_names
 from events.projections.tables import ForceLevel, IncidentRow, IncidentSource, Stance, Ultimatum
 
+INCIDENT_FIELDS = (
+    "incident_id",
+    "stream_id",
+    "version",
+    "type",
+    "actor",
+    "target",
+    "location",
+    "country",
+    "world_date",
+    "factuality",
+    "status",
+    "verified",
+    "needs_review",
+    "confidence",
+    "state",
+)
+SOURCE_FIELDS = ("incident_id", "article_id", "outlet", "url")
+
+
+def incident_values(state: IncidentState) -> tuple[Any, ...]:
+    """The incident row's values, in INCIDENT_FIELDS order."""
+    fields = state.fields
+    return (
+        state.incident_id,
+        state.stream_id,
+        state.version,
+        str(fields["type"]),
+        fields.get("actor"),
+        fields.get("target"),
+        fields.get("location"),
+        fields.get("country"),
+        state.world_date,
+        state.factuality,
+        state.status,
+        state.verified,
+        state.needs_review,
+        state.confidence,
+        state.to_json(),
+    )
+
 
 def incident_columns(state: IncidentState) -> dict[str, Any]:
-    return {
-        "stream_id": state.stream_id,
-        "version": state.version,
-        "type": state.type,
-        "actor": state.actor,
-        "target": state.target,
-        "location": state.location,
-        "country": state.country,
-        "world_date": state.world_date,
-        "factuality": state.factuality,
-        "status": state.status,
-        "verified": state.verified,
-        "needs_review": state.needs_review,
-        "confidence": state.confidence,
-        "state": state.to_json(),
-    }
+    return dict(zip(INCIDENT_FIELDS, incident_values(state), strict=True))
 
 
 def states_of(rows: Iterable[IncidentRow]) -> list[IncidentState]:
@@ -61,15 +94,21 @@ def summaries_of(rows: QuerySet[IncidentRow]) -> list[IncidentSummary]:
     ]
 
 
-def source_columns(states: Iterable[IncidentState]) -> Iterator[dict[str, Any]]:
+def source_values(states: Iterable[IncidentState]) -> Iterator[tuple[Any, ...]]:
+    """The source rows of the incidents, in SOURCE_FIELDS order."""
     for state in states:
         for source in state.active_sources:
-            yield {
-                "incident_id": state.incident_id,
-                "article_id": source.get("article_id"),
-                "outlet": source.get("outlet"),
-                "url": source.get("url"),
-            }
+            yield (
+                state.incident_id,
+                source.get("article_id"),
+                source.get("outlet"),
+                source.get("url"),
+            )
+
+
+def source_columns(states: Iterable[IncidentState]) -> Iterator[dict[str, Any]]:
+    for values in source_values(states):
+        yield dict(zip(SOURCE_FIELDS, values, strict=True))
 
 
 def _save_incidents(states: Sequence[IncidentState]) -> None:
@@ -77,7 +116,7 @@ def _save_incidents(states: Sequence[IncidentState]) -> None:
     ids = [uuid.UUID(s.incident_id) for s in states]
     IncidentSource.objects.filter(incident_id__in=ids).delete()
     IncidentRow.objects.filter(incident_id__in=ids).delete()
-    write_rows(IncidentRow, ({"incident_id": s.incident_id, **incident_columns(s)} for s in states))
+    write_rows(IncidentRow, (incident_columns(s) for s in states))
     write_rows(IncidentSource, source_columns(states))
 
 
@@ -205,44 +244,70 @@ class IncidentProjector(Projector):
 
     def build(self, replay: LogReplay) -> None:
         """A rebuild folds the whole log in memory, then writes every table in bulk."""
-        states = list(fold_incidents(replay).values())
-        write_rows(
-            IncidentRow, ({"incident_id": s.incident_id, **incident_columns(s)} for s in states)
+        states = list(fold_logged(replay.scan()).values())
+        names, window, half_life = (
+            country_level_names(),
+            force_window_days(),
+            stance_half_life_days(),
         )
-        write_rows(
-            IncidentSource,
-            source_columns(states),
-        )
-        force_rows = forces.force_rows(states, country_level_names(), force_window_days())
-        write_rows(
-            ForceLevel,
-            (
-                {
-                    "actor": r.actor,
-                    "country": r.country,
-                    "place": r.place,
-                    "unit": r.unit,
-                    "data": r.to_json(),
-                }
-                for r in force_rows
-            ),
-        )
-        write_rows(
-            Stance,
-            (
-                {"actor": r.actor, "target": r.target, "data": r.to_json()}
-                for r in stances.stance_rows(states, stance_half_life_days())
-            ),
-        )
-        write_rows(
-            Ultimatum,
-            (
-                {
-                    "incident_id": r.incident_id,
-                    "issuer": r.issuer,
-                    "addressee": r.addressee,
-                    "data": r.to_json(),
-                }
-                for r in ultimatums.ultimatum_rows(states)
-            ),
-        )
+        if connection.vendor != "postgresql":
+            _write_derived(states, names, window, half_life, write_rows)
+            return
+        # The server stores and indexes the incidents on one connection, and the other
+        # tables on a second, while Python formats the next rows (bulk.BackgroundCopy).
+        with (
+            BackgroundCopy(replay.fresh) as incident_writer,
+            BackgroundCopy(replay.fresh, own_connection=True) as other_writer,
+        ):
+            incident_writer.write_table(
+                IncidentRow, INCIDENT_FIELDS, (copy_line(incident_values(s)) for s in states)
+            )
+            other_writer.write_table(
+                IncidentSource, SOURCE_FIELDS, (copy_line(row) for row in source_values(states))
+            )
+            _write_derived(states, names, window, half_life, other_writer.write_rows)
+
+
+def _write_derived(
+    states: list[IncidentState],
+    names: CountryNames,
+    window_days: int,
+    half_life_days: float,
+    write: Callable[[type[Model], Iterable[dict[str, Any]]], None],
+) -> None:
+    """Every force, stance and ultimatum row of the incidents (a rebuild's)."""
+    if connection.vendor != "postgresql":
+        write(IncidentRow, (incident_columns(s) for s in states))
+        write(IncidentSource, source_columns(states))
+    write(
+        ForceLevel,
+        (
+            {
+                "actor": r.actor,
+                "country": r.country,
+                "place": r.place,
+                "unit": r.unit,
+                "data": r.to_json(),
+            }
+            for r in forces.force_rows(states, names, window_days)
+        ),
+    )
+    write(
+        Stance,
+        (
+            {"actor": r.actor, "target": r.target, "data": r.to_json()}
+            for r in stances.stance_rows(states, half_life_days)
+        ),
+    )
+    write(
+        Ultimatum,
+        (
+            {
+                "incident_id": r.incident_id,
+                "issuer": r.issuer,
+                "addressee": r.addressee,
+                "data": r.to_json(),
+            }
+            for r in ultimatums.ultimatum_rows(states)
+        ),
+    )

@@ -7,14 +7,20 @@ search_path puts that schema first: the projector's ordinary ORM code writes int
 while every other connection still reads the live tables. The swap moves the live tables
 out and the fresh ones in (`ALTER TABLE ... SET SCHEMA`) in the caller's transaction:
 readers wait a moment on the lock and then see the complete new tables.
+
+The fresh tables are created without their secondary indexes and foreign keys (what
+Django's schema editor defers to the end of a migration): `index()` builds them once the
+rows are in, which costs a fraction of updating every index row by row during the COPY.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection, models
+
+from events.projections.bulk import INDEX_MEMORY
 
 
 def _quoted(name: str) -> str:
@@ -22,8 +28,35 @@ def _quoted(name: str) -> str:
 
 
 class FreshTables:
-    def __init__(self, schema: str, tables: Sequence[type[models.Model]], live: dict[str, str]):
+    def __init__(
+        self,
+        schema: str,
+        tables: Sequence[type[models.Model]],
+        live: dict[str, str],
+        deferred: Sequence[object] = (),
+    ):
         self.schema, self.tables, self.live = schema, tables, live
+        self.deferred = list(deferred)
+
+    def ready(self, filled: Iterable[type[models.Model]]) -> list[str]:
+        """The left-out statements whose tables are all `filled`, each handed out once (a
+        build can index a table while it fills the next; a foreign key waits for both)."""
+        done = {model._meta.db_table for model in filled}
+        ready: list[object] = []
+        waiting: list[object] = []
+        for statement in self.deferred:
+            tables = {m._meta.db_table for m in self.tables if _references(statement, m)}
+            (ready if tables <= done else waiting).append(statement)
+        self.deferred = waiting
+        return [str(statement) for statement in ready]
+
+    def index(self) -> None:
+        """Create the indexes and foreign keys left out at creation; call once filled."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
+            for statement in self.ready(self.tables):
+                cursor.execute(statement)
+            cursor.execute("RESET maintenance_work_mem")
 
     def swap_in(self) -> None:
         """Move the live tables out and the fresh ones in; call inside a transaction."""
@@ -39,6 +72,11 @@ class FreshTables:
                     f"ALTER TABLE {_quoted(self.schema)}.{_quoted(table)} SET SCHEMA {home}"
                 )
             cursor.execute(f"DROP SCHEMA {retired} CASCADE")
+
+
+def _references(statement: object, model: type[models.Model]) -> bool:
+    references = getattr(statement, "references_table", None)
+    return references is None or bool(references(model._meta.db_table))
 
 
 def _live_schemas(tables: Sequence[type[models.Model]]) -> dict[str, str]:
@@ -76,7 +114,8 @@ def fresh_tables(projection: str, tables: Sequence[type[models.Model]]) -> Itera
         with connection.schema_editor() as editor:
             for model in reversed(tables):  # parents first, for the foreign keys
                 editor.create_model(model)
-        yield FreshTables(f"rebuild_{projection}", tables, live)
+            deferred, editor.deferred_sql = editor.deferred_sql, []
+        yield FreshTables(f"rebuild_{projection}", tables, live, deferred)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"SET search_path TO {original}")

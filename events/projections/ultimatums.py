@@ -7,9 +7,10 @@ first decides), otherwise `open` until the deadline and `expired` after it.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -73,6 +74,12 @@ def _outcome(ultimatum: IncidentState, other: Happening) -> str | None:
 
 def ultimatum_row(ultimatum: IncidentState, others: Iterable[Happening]) -> UltimatumRow:
     """The ultimatum and what became of it: the earliest outcome among `others` decides."""
+    return _decided(ultimatum, sorted(others, key=order_key))
+
+
+def _decided(ultimatum: IncidentState, ordered: Iterable[Happening]) -> UltimatumRow:
+    """`ultimatum_row` over `others` already in `order_key` order (read only up to the
+    first outcome)."""
     sources = [source_summary(ultimatum, s) for s in ultimatum.active_sources]
     row = UltimatumRow(
         incident_id=ultimatum.incident_id,
@@ -83,7 +90,7 @@ def ultimatum_row(ultimatum: IncidentState, others: Iterable[Happening]) -> Ulti
         deadline=ultimatum.fields.get("deadline"),
         sources=sources,
     )
-    for other in sorted(others, key=order_key):
+    for other in ordered:
         outcome = _outcome(ultimatum, other)
         if outcome is not None:
             row.resolution, row.resolved_by = outcome, other.incident_id
@@ -111,22 +118,25 @@ def resolve(candidates: Iterable[IncidentState], others: Iterable[Happening]) ->
     for group in outcomes.values():
         group.sort(key=order_key)
     rows = [
-        ultimatum_row(
+        _decided(
             u,
-            [
-                *_from(outcomes["withdraw", frozenset((u.target,))], u),
-                *_from(outcomes["attack", frozenset((u.actor, u.target))], u),
-            ],
+            # Both lists are in order: merged lazily, read only up to the first outcome
+            # (a hot pair has thousands of later attacks; the first one decides).
+            heapq.merge(
+                _from(outcomes["withdraw", frozenset((u.target,))], u),
+                _from(outcomes["attack", frozenset((u.actor, u.target))], u),
+                key=order_key,
+            ),
         )
         for u in candidates
     ]
     return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
 
 
-def _from(ordered: list[Happening], ultimatum: IncidentState) -> list[Happening]:
+def _from(ordered: list[Happening], ultimatum: IncidentState) -> Iterator[Happening]:
     """The incidents of a date-ordered list that happened on or after the ultimatum."""
     start = bisect_left(ordered, ultimatum.world_date, key=lambda s: s.world_date)
-    return ordered[start:]
+    return (ordered[i] for i in range(start, len(ordered)))
 
 
 def status_at(as_of: date | None, now: datetime) -> datetime:
