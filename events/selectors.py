@@ -10,10 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
 from events import store
@@ -35,7 +39,6 @@ from events.projections.tables import ForceLevel, IncidentRow, Stance, Ultimatum
 from ingest.models import Actor
 
 LOG_PAGE = 1000
-TIMELINE_LENGTH = 100
 
 
 class NotFound(LookupError):
@@ -119,6 +122,33 @@ def iter_log() -> Iterator[store.RecordedEvent]:
         after = page[-1].cursor
 
 
+# --- pages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a state list: its rows, how many match in all, and where it started."""
+
+    results: list[dict[str, Any]]
+    count: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.results)
+        return end if self.results and end < self.count else None
+
+
+def page_of(rows: list[dict[str, Any]], offset: int, limit: int | None) -> Page:
+    """A page cut from a list computed in full (the as_of / known_at answers)."""
+    end = None if limit is None else offset + limit
+    return Page(rows[offset:end], len(rows), offset)
+
+
+def _window(offset: int, limit: int | None) -> slice:
+    return slice(offset, None if limit is None else offset + limit)
+
+
 # --- incidents -----------------------------------------------------------------------
 
 
@@ -170,6 +200,7 @@ class IncidentFilter:
     status: str | None = None
     needs_review: bool | None = None
     source: str | None = None
+    involving: str | None = None  # as actor or as target
 
     def matches(self, state: IncidentState) -> bool:
         checks = [
@@ -182,6 +213,7 @@ class IncidentFilter:
             self.status is None or state.status == self.status,
             self.needs_review is None or state.needs_review == self.needs_review,
             self.source is None or any(self._is_source(s) for s in state.active_sources),
+            self.involving is None or self.involving in (state.actor, state.target),
         ]
         return all(checks)
 
@@ -202,6 +234,8 @@ class IncidentFilter:
             "world_date__lte": self.until,
         }
         rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
+        if self.involving is not None:
+            rows = rows.filter(Q(actor=self.involving) | Q(target=self.involving))
         if self.source is not None:
             by_source = Q(source_rows__outlet=self.source) | Q(source_rows__url=self.source)
             if self.source.isdigit() and int(self.source) < 2**63:  # a bigint article id
@@ -210,17 +244,18 @@ class IncidentFilter:
         return rows
 
 
-def list_incidents(
-    point: TimePoint, wanted: IncidentFilter, *, limit: int, offset: int
-) -> dict[str, Any]:
+def list_incidents(point: TimePoint, wanted: IncidentFilter, *, limit: int, offset: int) -> Page:
     # Both paths page in the same order: by world date, then incident id.
     if point.from_log:
         states = sorted((s for s in incident_states(point) if wanted.matches(s)), key=order_key)
-        count, page = len(states), states[offset : offset + limit]
-    else:
-        rows = wanted.queryset().order_by("world_date", "incident_id")
-        count, page = rows.count(), states_of(rows[offset : offset + limit])
-    return {"count": count, "results": [incident_json(s) for s in page]}
+        page = [incident_json(s) for s in states[offset : offset + limit]]
+        return Page(page, len(states), offset)
+    matching = wanted.queryset().order_by("world_date", "incident_id")
+    page = [
+        incident_json(IncidentState.from_json(state))
+        for state in matching.values_list("state", flat=True)[offset : offset + limit]
+    ]
+    return Page(page, _count(matching, offset, limit, len(page)), offset)
 
 
 def _one_incident(incident_id: str, point: TimePoint) -> IncidentState:
@@ -255,21 +290,43 @@ def incident_detail(incident_id: str, point: TimePoint) -> dict[str, Any]:
 # --- forces, stances, ultimatums ---------------------------------------------------------
 
 
-def _force_rows(point: TimePoint) -> list[forces.ForceRow]:
-    if not point.from_log:
-        return [forces.ForceRow(**row.data) for row in ForceLevel.objects.all()]
-    return forces.force_rows(incident_states(point), country_level_names(), force_window_days())
+def forces_page(
+    point: TimePoint,
+    *,
+    actor: str | None = None,
+    country: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Page:
+    """Force rows in key order (actor, country, place, unit), filtered and paged."""
+    country = country.upper() if country else None
+    if point.from_log:
+        rows = forces.force_rows(incident_states(point), country_level_names(), force_window_days())
+        wanted = [
+            r.to_json()
+            for r in rows
+            if (actor is None or r.actor == actor) and (country is None or r.country == country)
+        ]
+        return page_of(wanted, offset, limit)
+    matching = ForceLevel.objects.filter(
+        **{k: v for k, v in {"actor": actor, "country": country}.items() if v is not None}
+    ).order_by("actor", "country", "place", "unit")
+    # `data` is the folded row exactly as `ForceRow.to_json()` wrote it.
+    page = list(matching.values_list("data", flat=True)[_window(offset, limit)])
+    return Page(page, _count(matching, offset, limit, len(page)), offset)
 
 
 def list_forces(
     point: TimePoint, *, actor: str | None = None, country: str | None = None
 ) -> list[dict[str, Any]]:
-    rows = _force_rows(point)
-    return [
-        r.to_json()
-        for r in rows
-        if (actor is None or r.actor == actor) and (country is None or r.country == country.upper())
-    ]
+    return forces_page(point, actor=actor, country=country).results
+
+
+def _count(matching: QuerySet[Any], offset: int, limit: int | None, on_page: int) -> int:
+    """The number of matching rows, without a COUNT query when the page shows it already."""
+    if (limit is None or on_page < limit) and (on_page or offset == 0):
+        return offset + on_page
+    return matching.count()
 
 
 def stance_json(row: stances.StanceRow, point: TimePoint) -> dict[str, Any]:
@@ -284,46 +341,151 @@ def stance_json(row: stances.StanceRow, point: TimePoint) -> dict[str, Any]:
     }
 
 
-def _stance_rows(point: TimePoint) -> list[stances.StanceRow]:
-    if not point.from_log:
-        return [stances.StanceRow(**row.data) for row in Stance.objects.all()]
-    return stances.stance_rows(incident_states(point), stance_half_life_days())
+def stances_page(
+    point: TimePoint,
+    *,
+    actor: str | None = None,
+    target: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Page:
+    """Stances of ordered pairs in (actor, target) order, filtered and paged; scores are
+    decayed to the time point's day when read."""
+    if point.from_log:
+        wanted = [
+            stance_json(r, point)
+            for r in stances.stance_rows(incident_states(point), stance_half_life_days())
+            if (actor is None or r.actor == actor) and (target is None or r.target == target)
+        ]
+        return page_of(wanted, offset, limit)
+    matching = Stance.objects.filter(
+        **{k: v for k, v in {"actor": actor, "target": target}.items() if v is not None}
+    ).order_by("actor", "target")
+    page = [
+        stance_json(stances.StanceRow(**data), point)
+        for data in matching.values_list("data", flat=True)[_window(offset, limit)]
+    ]
+    return Page(page, _count(matching, offset, limit, len(page)), offset)
 
 
 def list_stances(
     point: TimePoint, *, actor: str | None = None, target: str | None = None
 ) -> list[dict[str, Any]]:
-    return [
-        stance_json(r, point)
-        for r in _stance_rows(point)
-        if (actor is None or r.actor == actor) and (target is None or r.target == target)
-    ]
+    return stances_page(point, actor=actor, target=target).results
 
 
 def ultimatum_json(row: ultimatums.UltimatumRow, point: TimePoint) -> dict[str, Any]:
     return {**row.to_json(), "status": row.status(point.instant())}
 
 
-def _ultimatum_rows(point: TimePoint) -> list[ultimatums.UltimatumRow]:
-    if not point.from_log:
-        rows = [ultimatums.UltimatumRow(**row.data) for row in Ultimatum.objects.all()]
-        return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
-    return ultimatums.ultimatum_rows(incident_states(point))
+# A deadline written with a UTC offset lies within a day of the UTC date it starts with, so
+# comparing the stored text's date with a date two days away cannot misjudge a row.
+_DEADLINE_SLACK = timedelta(days=2)
+
+
+def _unresolved_ultimatums(
+    matching: QuerySet[Ultimatum], status: str, at: datetime
+) -> list[uuid.UUID]:
+    """Ids of the unresolved ultimatums that are `status` (open or expired) at `at`, in
+    order. SQL keeps only the rows whose deadline text could be on that side of `at`; the
+    exact comparison is the fold's own (`UltimatumRow.status`), on those few."""
+    no_deadline = Q(data__deadline=None) | Q(data__deadline__isnull=True)
+    candidates = matching.annotate(deadline_text=_data_text("deadline"))
+    if status == ultimatums.OPEN:
+        not_yet = (at - _DEADLINE_SLACK).date().isoformat()
+        candidates = candidates.filter(no_deadline | Q(deadline_text__gte=not_yet))
+    else:
+        past = (at + _DEADLINE_SLACK).date().isoformat()
+        candidates = candidates.exclude(no_deadline).filter(deadline_text__lt=past)
+    return [
+        incident_id
+        for incident_id, deadline in candidates.values_list("incident_id", "data__deadline")
+        if _deadline_status(deadline, at) == status
+    ]
+
+
+def _data_text(key: str) -> Cast:
+    """A key of the row's `data` as text, so that SQL compares strings as strings on every
+    database (JSON nulls need the `data__key=None` lookup: SQLite spells them 'null')."""
+    return Cast(KeyTextTransform(key, "data"), TextField())
+
+
+def _deadline_status(deadline: str | None, at: datetime) -> str:
+    row = ultimatums.UltimatumRow("", "", "", "", "", deadline or None)
+    return row.status(at)
+
+
+def ultimatums_page(
+    point: TimePoint,
+    *,
+    status: str | None = None,
+    actors: set[str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Page:
+    """Ultimatums by issue date, filtered by status and by party (issuer or addressee).
+
+    Open and expired depend on the clock, so they are decided at read time: complied and
+    escalated (stored outcomes) filter in SQL; open and expired narrow in SQL by deadline.
+    """
+    if point.from_log:
+        rows = [ultimatum_json(r, point) for r in ultimatums.ultimatum_rows(incident_states(point))]
+        wanted = [
+            u
+            for u in rows
+            if (status is None or u["status"] == status)
+            and (actors is None or u["issuer"] in actors or u["addressee"] in actors)
+        ]
+        return page_of(wanted, offset, limit)
+    matching = Ultimatum.objects.annotate(issued_on=_data_text("issued_on")).order_by(
+        "issued_on", "incident_id"
+    )
+    if actors is not None:
+        matching = matching.filter(Q(issuer__in=actors) | Q(addressee__in=actors))
+    if status in (ultimatums.OPEN, ultimatums.EXPIRED):
+        matching = matching.filter(Q(data__resolution=None) | Q(data__resolution__isnull=True))
+        ids = _unresolved_ultimatums(matching, status, point.instant())
+        on_page = ids[_window(offset, limit)]
+        found = dict(
+            Ultimatum.objects.filter(incident_id__in=on_page).values_list("incident_id", "data")
+        )
+        page = [ultimatum_json(ultimatums.UltimatumRow(**found[i]), point) for i in on_page]
+        return Page(page, len(ids), offset)
+    if status is not None:
+        matching = matching.filter(data__resolution=status)
+    page = [
+        ultimatum_json(ultimatums.UltimatumRow(**data), point)
+        for data in matching.values_list("data", flat=True)[_window(offset, limit)]
+    ]
+    return Page(page, _count(matching, offset, limit, len(page)), offset)
 
 
 def list_ultimatums(
     point: TimePoint, *, status: str | None = None, actor: str | None = None
 ) -> list[dict[str, Any]]:
-    out = [ultimatum_json(r, point) for r in _ultimatum_rows(point)]
-    return [
-        u
-        for u in out
-        if (status is None or u["status"] == status)
-        and (actor is None or actor in (u["issuer"], u["addressee"]))
-    ]
+    return ultimatums_page(point, status=status, actors=None if actor is None else {actor}).results
 
 
 # --- actors ------------------------------------------------------------------------------
+
+# An actor's page summarises; each part links to its full, paged list.
+ACTOR_FORCES_SHOWN = 20
+ACTOR_STANCES_SHOWN = 10
+ACTOR_ULTIMATUMS_SHOWN = 10
+TIMELINE_LENGTH = 20
+_FORCE_SUMMARY = ("actor", "country", "place", "unit", "low", "high", "since", "stated_on")
+_STANCE_SUMMARY = ("actor", "target", "score", "reference_date", "counts", "incident_count")
+_TIMELINE_COLUMNS = (
+    "incident_id",
+    "type",
+    "actor",
+    "target",
+    "country",
+    "location",
+    "world_date",
+    "status",
+    "factuality",
+)
 
 
 def list_actors(point: TimePoint = NOW) -> list[dict[str, Any]]:
@@ -331,9 +493,12 @@ def list_actors(point: TimePoint = NOW) -> list[dict[str, Any]]:
     registry = {a.code: a for a in Actor.objects.all()}
     if point.from_log:
         pairs = [(s.actor, s.target) for s in incident_states(point)]
+        seen = {code for pair in pairs for code in pair if code}
     else:
-        pairs = list(IncidentRow.objects.values_list("actor", "target"))
-    seen = {code for pair in pairs for code in pair if code}
+        # Two index-only reads, not a pass over every incident row.
+        named = {*IncidentRow.objects.values_list("actor", flat=True).distinct()}
+        named |= {*IncidentRow.objects.values_list("target", flat=True).distinct()}
+        seen = {code for code in named if code}
     return [_actor_json(code, registry.get(code)) for code in sorted(set(registry) | seen)]
 
 
@@ -358,49 +523,154 @@ def descendants(code: str) -> set[str]:
     return found - {code}
 
 
-def actor_detail(code: str, point: TimePoint, *, include_children: bool) -> dict[str, Any]:
-    """The actor with its forces, stances (both ways), open ultimatums and timeline."""
-    actor = Actor.objects.filter(code=_storable(code, "actor")).first()
-    children = descendants(code) if include_children else set()
-    codes = {code, *children}
-    involved = Q(actor__in=codes) | Q(target__in=codes)
+def _timeline_entry(values: dict[str, Any]) -> dict[str, Any]:
+    entry = {name: values[name] for name in _TIMELINE_COLUMNS}
+    entry["incident_id"] = str(entry["incident_id"])
+    entry["world_date"] = entry["world_date"].isoformat()
+    return entry
+
+
+def _timeline_of_state(state: IncidentState) -> dict[str, Any]:
+    return _timeline_entry(
+        {
+            **{name: getattr(state, name) for name in _TIMELINE_COLUMNS},
+            "incident_id": state.incident_id,
+        }
+    )
+
+
+def _newest_first(entry: dict[str, Any]) -> tuple[str, str]:
+    return (entry["world_date"], entry["incident_id"])
+
+
+def _timeline_from_tables(codes: set[str]) -> list[dict[str, Any]]:
+    """The newest incidents naming any of the codes, as actor or as target: two ordered,
+    limited reads (each side can use its own index), merged here."""
+    newest = ("-world_date", "-incident_id")
+    sides = [
+        IncidentRow.objects.filter(actor__in=codes),
+        IncidentRow.objects.filter(target__in=codes).exclude(actor__in=codes),
+    ]
+    entries = [
+        _timeline_entry(values)
+        for side in sides
+        for values in side.order_by(*newest).values(*_TIMELINE_COLUMNS)[:TIMELINE_LENGTH]
+    ]
+    return sorted(entries, key=_newest_first, reverse=True)[:TIMELINE_LENGTH]
+
+
+def _summary(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: row[name] for name in names}
+
+
+def _top_stances(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The strongest stances (furthest from neutral), then by pair."""
+    rows = sorted(rows, key=lambda s: (s["actor"], s["target"]))
+    rows.sort(key=lambda s: abs(s["score"]), reverse=True)
+    return [_summary(s, _STANCE_SUMMARY) for s in rows[:ACTOR_STANCES_SHOWN]]
+
+
+def _roll_up(
+    code: str, codes: set[str], children: set[str], point: TimePoint
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Forces, stances and the timeline folded from the incidents themselves: for a time
+    point (from the log) or when children are rolled into their parent."""
     if point.from_log:
         states = [s for s in incident_states(point) if s.actor in codes or s.target in codes]
     else:
-        states = states_of(IncidentRow.objects.filter(involved))
-    if actor is None and not states and not IncidentRow.objects.filter(involved).exists():
-        raise NotFound(f"unknown actor {code!r}")
+        states = states_of(IncidentRow.objects.filter(Q(actor__in=codes) | Q(target__in=codes)))
     rolled = [relabel(s, dict.fromkeys(children, code)) for s in states]
-    if children or point.from_log:
-        force_rows = forces.force_rows(rolled, country_level_names(), force_window_days())
-        stance_rows = stances.stance_rows(rolled, stance_half_life_days())
-    else:
-        force_rows = [forces.ForceRow(**r.data) for r in ForceLevel.objects.filter(actor=code)]
-        stance_rows = [stances.StanceRow(**r.data) for r in Stance.objects.filter(involved)]
-    open_ultimatums = [
-        {
-            **u,
-            "issuer": code if u["issuer"] in codes else u["issuer"],
-            "addressee": code if u["addressee"] in codes else u["addressee"],
-        }
-        for u in list_ultimatums(point, status=ultimatums.OPEN)
-        if u["issuer"] in codes or u["addressee"] in codes
+    force_rows = [
+        r.to_json()
+        for r in forces.force_rows(rolled, country_level_names(), force_window_days())
+        if r.actor == code
     ]
-    timeline = sorted(rolled, key=lambda s: s.sort_key, reverse=True)[:TIMELINE_LENGTH]
+    stance_rows = [
+        stance_json(r, point)
+        for r in stances.stance_rows(rolled, stance_half_life_days())
+        if code in (r.actor, r.target)
+    ]
+    timeline = sorted(map(_timeline_of_state, rolled), key=_newest_first, reverse=True)
+    return force_rows, stance_rows, timeline[:TIMELINE_LENGTH]
+
+
+def _from_tables(
+    code: str,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Forces, stances and the timeline of one actor, read from the projection tables."""
+    # Only the summary's keys leave the database, not every estimate's sources.
+    figures = {name: KeyTransform(name, "data") for name in ("low", "high", "since", "stated_on")}
+    force_rows = [
+        dict(row)
+        for row in ForceLevel.objects.filter(actor=code)
+        .order_by("actor", "country", "place", "unit")
+        .values("actor", "country", "place", "unit", **figures)[:ACTOR_FORCES_SHOWN]
+    ]
+    stance_rows = [
+        stance_json(stances.StanceRow(**data), point=NOW)
+        for data in Stance.objects.filter(Q(actor=code) | Q(target=code)).values_list(
+            "data", flat=True
+        )
+    ]
+    return force_rows, stance_rows, _timeline_from_tables({code})
+
+
+def actor_detail(code: str, point: TimePoint, *, include_children: bool) -> dict[str, Any]:
+    """The actor with a summary of its forces, strongest stances (both ways), open
+    ultimatums and newest incidents, each with a link to the full list."""
+    actor = Actor.objects.filter(code=_storable(code, "actor")).first()
+    children = descendants(code) if include_children else set()
+    codes = {code, *children}
+    if children or point.from_log:
+        force_rows, stance_rows, timeline = _roll_up(code, codes, children, point)
+    else:
+        force_rows, stance_rows, timeline = _from_tables(code)
+    if actor is None and not timeline:
+        involved = Q(actor__in=codes) | Q(target__in=codes)
+        if not IncidentRow.objects.filter(involved).exists():
+            raise NotFound(f"unknown actor {code!r}")
+    open_ultimatums = ultimatums_page(
+        point, status=ultimatums.OPEN, actors=codes, limit=ACTOR_ULTIMATUMS_SHOWN
+    )
     return {
         **_actor_json(code, actor),
         "children": sorted(children),
-        "forces": [r.to_json() for r in force_rows if r.actor == code],
-        "stances": [stance_json(r, point) for r in stance_rows if r.actor == code],
-        "stances_towards": [stance_json(r, point) for r in stance_rows if r.target == code],
-        "open_ultimatums": open_ultimatums,
-        "timeline": [incident_json(s) for s in timeline],
+        "forces": [_summary(r, _FORCE_SUMMARY) for r in force_rows[:ACTOR_FORCES_SHOWN]],
+        "stances": _top_stances([s for s in stance_rows if s["actor"] == code]),
+        "stances_towards": _top_stances([s for s in stance_rows if s["target"] == code]),
+        "open_ultimatums": [
+            {
+                **u,
+                "issuer": code if u["issuer"] in codes else u["issuer"],
+                "addressee": code if u["addressee"] in codes else u["addressee"],
+            }
+            for u in open_ultimatums.results
+        ],
+        "timeline": timeline,
+        "links": _actor_links(code),
     }
 
 
-def state_version() -> str:
-    """Changes whenever a state answer may: the log head, every checkpoint and the minute
-    (ultimatums expire and stances decay as time passes)."""
+def _actor_links(code: str) -> dict[str, str]:
+    """The full lists the summaries come from (paths of this API)."""
+
+    def path(name: str, **query: str) -> str:
+        return f"{reverse(name)}?{urlencode(query)}"
+
+    return {
+        "forces": path("force-list", actor=code),
+        "stances": path("stance-list", actor=code),
+        "stances_towards": path("stance-list", target=code),
+        "open_ultimatums": path("ultimatum-list", status=ultimatums.OPEN, actor=code),
+        "incidents": path("incident-list", involving=code),
+    }
+
+
+def state_version(point: TimePoint) -> str:
+    """Changes whenever a state answer at this time point may: the projections'
+    checkpoints (the tables move only with them), the log head for answers folded from the
+    log, and the minute (ultimatums expire and stances decay as time passes)."""
     checkpoints = sorted(Checkpoint.objects.values_list("name", "cursor"))
+    head = store.head_cursor() if point.from_log else ""
     minute = timezone.now().strftime("%Y-%m-%dT%H:%M")
-    return f"{store.head_cursor()}|{checkpoints}|{minute}"
+    return f"{head}|{checkpoints}|{minute}"

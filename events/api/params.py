@@ -13,6 +13,9 @@ from events.projections.ultimatums import STATUSES
 from events.selectors import IncidentFilter, TimePoint
 
 MAX_LIMIT = 1000
+# State lists are paged: a page stays small enough to answer in milliseconds.
+STATE_PAGE = 50
+MAX_STATE_PAGE = 500
 
 
 def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -44,7 +47,9 @@ class LogParams(serializers.Serializer):
 
 
 class PageParams(serializers.Serializer):
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=100)
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_STATE_PAGE, default=STATE_PAGE
+    )
     offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
 
 
@@ -58,6 +63,7 @@ class IncidentParams(TimeParams, PageParams):
     status = serializers.ChoiceField(choices=[ACTIVE, RETRACTED, MERGED], required=False)
     needs_review = serializers.BooleanField(required=False, allow_null=True, default=None)
     source = serializers.CharField(required=False, help_text="article id, outlet or URL")  # type: ignore[assignment]
+    involving = serializers.CharField(required=False, help_text="as actor or as target")
 
 
 def incident_filter(params: dict[str, Any]) -> IncidentFilter:
@@ -71,16 +77,16 @@ class ActorParams(TimeParams):
     )
 
 
-class ForceParams(TimeParams):
+class ForceParams(TimeParams, PageParams):
     actor = serializers.CharField(required=False)
     country = serializers.CharField(required=False, min_length=3, max_length=3)
 
 
-class StanceParams(TimeParams):
+class StanceParams(TimeParams, PageParams):
     actor = serializers.CharField(required=False)
     target = serializers.CharField(required=False)
 
 
-class UltimatumParams(TimeParams):
+class UltimatumParams(TimeParams, PageParams):
     status = serializers.ChoiceField(choices=list(STATUSES), required=False)
     actor = serializers.CharField(required=False, help_text="issuer or addressee")

@@ -108,8 +108,14 @@ class IncidentDetailOut(IncidentOut):
     history = EventOut(many=True)
 
 
-class IncidentPageOut(serializers.Serializer):
-    count = serializers.IntegerField()
+class PageOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="rows matching, on every page")
+    next = serializers.CharField(
+        allow_null=True, help_text="path of the next page; null on the last page"
+    )
+
+
+class IncidentPageOut(PageOut):
     results = IncidentOut(many=True)
 
 
@@ -151,6 +157,58 @@ class UltimatumOut(serializers.Serializer):
     sources = serializers.ListField(child=_ANY_OBJECT())
 
 
+class ForcePageOut(PageOut):
+    results = ForceOut(many=True)
+
+
+class StancePageOut(PageOut):
+    results = StanceOut(many=True)
+
+
+class UltimatumPageOut(PageOut):
+    results = UltimatumOut(many=True)
+
+
+class ForceSummaryOut(serializers.Serializer):
+    actor = serializers.CharField()
+    country = serializers.CharField()
+    place = serializers.CharField(allow_blank=True, help_text="blank: the whole country")
+    unit = serializers.CharField()
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+    since = serializers.DateField()
+    stated_on = serializers.DateField(allow_null=True)
+
+
+class StanceSummaryOut(serializers.Serializer):
+    actor = serializers.CharField()
+    target = serializers.CharField()
+    score = serializers.FloatField(min_value=-10, max_value=10)
+    reference_date = serializers.DateField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    incident_count = serializers.IntegerField()
+
+
+class TimelineEntryOut(serializers.Serializer):
+    incident_id = serializers.UUIDField()
+    type = serializers.CharField()
+    actor = _text()
+    target = _text()
+    country = _text()
+    location = _text()
+    world_date = serializers.DateField()
+    status = IncidentStatusField()
+    factuality = serializers.CharField()
+
+
+class ActorLinksOut(serializers.Serializer):
+    forces = serializers.CharField()
+    stances = serializers.CharField()
+    stances_towards = serializers.CharField()
+    open_ultimatums = serializers.CharField()
+    incidents = serializers.CharField()
+
+
 class ActorOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -160,9 +218,13 @@ class ActorOut(serializers.Serializer):
 
 
 class ActorDetailOut(ActorOut):
+    """Summaries: the first forces rows, the strongest stances each way, the first open
+    ultimatums and the newest incidents; `links` lead to the full, paged lists."""
+
     children = serializers.ListField(child=serializers.CharField())
-    forces = ForceOut(many=True)
-    stances = StanceOut(many=True)
-    stances_towards = StanceOut(many=True)
+    forces = ForceSummaryOut(many=True)
+    stances = StanceSummaryOut(many=True, help_text="the strongest, furthest from 0")
+    stances_towards = StanceSummaryOut(many=True, help_text="the strongest, furthest from 0")
     open_ultimatums = UltimatumOut(many=True)
-    timeline = IncidentOut(many=True)
+    timeline = TimelineEntryOut(many=True, help_text="the newest incidents naming the actor")
+    links = ActorLinksOut()

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from events import selectors, store
 from events.api import params, schemas
 from events.api.conditional import conditional_response
+from events.api.pagination import page_json
 from events.api.permissions import ReadAccess
 
 ERRORS = {400: schemas.ErrorOut, 401: schemas.ErrorOut, 403: schemas.ErrorOut}
@@ -36,14 +37,14 @@ class ReadView(APIView):
     permission_classes = [ReadAccess]
 
 
-def answer(request: Request, produce: Callable[[], Any]) -> Response:
-    """A state answer: conditional on its ETag, selector errors translated."""
+def answer(request: Request, point: selectors.TimePoint, produce: Callable[[], Any]) -> Response:
+    """A state answer at a time point: conditional on its ETag, selector errors translated."""
 
     def guarded() -> Any:
         with translated_errors():
             return produce()
 
-    return conditional_response(request, guarded)
+    return conditional_response(request, point, guarded)
 
 
 class EventLogView(ReadView):
@@ -85,13 +86,15 @@ class IncidentListView(ReadView):
     )
     def get(self, request: Request) -> Response:
         p = params.parse(params.IncidentParams, request)
+        point = params.time_point(p)
         return answer(
             request,
-            lambda: selectors.list_incidents(
-                params.time_point(p),
-                params.incident_filter(p),
-                limit=p["limit"],
-                offset=p["offset"],
+            point,
+            lambda: page_json(
+                request,
+                selectors.list_incidents(
+                    point, params.incident_filter(p), limit=p["limit"], offset=p["offset"]
+                ),
             ),
         )
 
@@ -104,8 +107,8 @@ class IncidentDetailView(ReadView):
         summary="One incident with its sources and event history",
     )
     def get(self, request: Request, incident_id: str) -> Response:
-        p = params.parse(params.TimeParams, request)
-        return answer(request, lambda: selectors.incident_detail(incident_id, params.time_point(p)))
+        point = params.time_point(params.parse(params.TimeParams, request))
+        return answer(request, point, lambda: selectors.incident_detail(incident_id, point))
 
 
 class ActorListView(ReadView):
@@ -116,8 +119,8 @@ class ActorListView(ReadView):
         summary="Actors: the registry and every code an incident names",
     )
     def get(self, request: Request) -> Response:
-        p = params.parse(params.TimeParams, request)
-        return answer(request, lambda: selectors.list_actors(params.time_point(p)))
+        point = params.time_point(params.parse(params.TimeParams, request))
+        return answer(request, point, lambda: selectors.list_actors(point))
 
 
 class ActorDetailView(ReadView):
@@ -125,15 +128,16 @@ class ActorDetailView(ReadView):
         operation_id="actor_retrieve",
         parameters=[params.ActorParams],
         responses={200: schemas.ActorDetailOut, **WITH_404},
-        summary="An actor with its forces, stances, open ultimatums and timeline",
+        summary="An actor: summaries of its forces, stances, open ultimatums and newest "
+        "incidents, with links to the full lists",
     )
     def get(self, request: Request, code: str) -> Response:
         p = params.parse(params.ActorParams, request)
+        point = params.time_point(p)
         return answer(
             request,
-            lambda: selectors.actor_detail(
-                code, params.time_point(p), include_children=p["include_children"]
-            ),
+            point,
+            lambda: selectors.actor_detail(code, point, include_children=p["include_children"]),
         )
 
 
@@ -141,15 +145,24 @@ class ForceListView(ReadView):
     @extend_schema(
         operation_id="forces_list",
         parameters=[params.ForceParams],
-        responses={200: schemas.ForceOut(many=True), **ERRORS},
+        responses={200: schemas.ForcePageOut, **ERRORS},
         summary="Force levels per actor, country and place",
     )
     def get(self, request: Request) -> Response:
         p = params.parse(params.ForceParams, request)
+        point = params.time_point(p)
         return answer(
             request,
-            lambda: selectors.list_forces(
-                params.time_point(p), actor=p.get("actor"), country=p.get("country")
+            point,
+            lambda: page_json(
+                request,
+                selectors.forces_page(
+                    point,
+                    actor=p.get("actor"),
+                    country=p.get("country"),
+                    offset=p["offset"],
+                    limit=p["limit"],
+                ),
             ),
         )
 
@@ -158,15 +171,24 @@ class StanceListView(ReadView):
     @extend_schema(
         operation_id="stances_list",
         parameters=[params.StanceParams],
-        responses={200: schemas.StanceOut(many=True), **ERRORS},
+        responses={200: schemas.StancePageOut, **ERRORS},
         summary="Stances of ordered actor pairs, from -10 (hostile) to +10 (friendly)",
     )
     def get(self, request: Request) -> Response:
         p = params.parse(params.StanceParams, request)
+        point = params.time_point(p)
         return answer(
             request,
-            lambda: selectors.list_stances(
-                params.time_point(p), actor=p.get("actor"), target=p.get("target")
+            point,
+            lambda: page_json(
+                request,
+                selectors.stances_page(
+                    point,
+                    actor=p.get("actor"),
+                    target=p.get("target"),
+                    offset=p["offset"],
+                    limit=p["limit"],
+                ),
             ),
         )
 
@@ -175,14 +197,23 @@ class UltimatumListView(ReadView):
     @extend_schema(
         operation_id="ultimatums_list",
         parameters=[params.UltimatumParams],
-        responses={200: schemas.UltimatumOut(many=True), **ERRORS},
+        responses={200: schemas.UltimatumPageOut, **ERRORS},
         summary="Ultimatums and their status",
     )
     def get(self, request: Request) -> Response:
         p = params.parse(params.UltimatumParams, request)
+        point = params.time_point(p)
         return answer(
             request,
-            lambda: selectors.list_ultimatums(
-                params.time_point(p), status=p.get("status"), actor=p.get("actor")
+            point,
+            lambda: page_json(
+                request,
+                selectors.ultimatums_page(
+                    point,
+                    status=p.get("status"),
+                    actors={p["actor"]} if p.get("actor") else None,
+                    offset=p["offset"],
+                    limit=p["limit"],
+                ),
             ),
         )

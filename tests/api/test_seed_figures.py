@@ -41,7 +41,7 @@ def get(url: str, **query: Any) -> Any:
 
 
 def test_us_forces_in_iraq_mid_2024_are_2000_to_2500_from_two_sources(seeds_ingested: None) -> None:
-    rows = get("/api/forces/", actor="USA", country="IRQ", as_of="2024-06-30")
+    rows = get("/api/forces/", actor="USA", country="IRQ", as_of="2024-06-30")["results"]
     [country_wide] = [r for r in rows if r["place"] == "" and r["unit"] == "troops"]
     assert (country_wide["low"], country_wide["high"]) == (2000, 2500)
     sides = {e["size"]: e["sources"] for e in country_wide["estimates"]}
@@ -49,9 +49,9 @@ def test_us_forces_in_iraq_mid_2024_are_2000_to_2500_from_two_sources(seeds_inge
     assert {s["article_id"] for s in sides[2000]} != {s["article_id"] for s in sides[2500]}
 
     denied = list_incidents(NOW, IncidentFilter(type="deploy", actor="USA"), limit=100, offset=0)
-    denied_ids = {i["incident_id"] for i in denied["results"] if i["factuality"] == "denied"}
+    denied_ids = {i["incident_id"] for i in denied.results if i["factuality"] == "denied"}
     assert denied_ids, "the classifier should report the denied 1,500-troop deployment"
-    assert any(i["quantity"] and i["quantity"]["value"] == 1500 for i in denied["results"])
+    assert any(i["quantity"] and i["quantity"]["value"] == 1500 for i in denied.results)
     assert not denied_ids & set(country_wide["incident_ids"])
 
 
@@ -62,10 +62,10 @@ def test_turkey_has_a_battalion_near_mosul_from_december_2015(seeds_ingested: No
 
 
 def test_iraqs_48_hour_ultimatum_to_turkey(seeds_ingested: None) -> None:
-    ultimatums = get("/api/ultimatums/", actor="TUR")
+    ultimatums = get("/api/ultimatums/", actor="TUR")["results"]
     [ultimatum] = [u for u in ultimatums if (u["issuer"], u["addressee"]) == ("IRQ", "TUR")]
     assert ultimatum["deadline"].startswith("2015-12")
     assert ultimatum["status"] == "expired"
     assert "48 hours" in " ".join(s["evidence"] for s in ultimatum["sources"])
-    as_issued = get("/api/ultimatums/", status="open", as_of=ultimatum["issued_on"])
+    as_issued = get("/api/ultimatums/", status="open", as_of=ultimatum["issued_on"])["results"]
     assert [u["incident_id"] for u in as_issued] == [ultimatum["incident_id"]]

@@ -49,7 +49,7 @@ def world() -> Any:
 
 def test_seed_figures_through_the_api(world: Any) -> None:
     client = APIClient()
-    [us] = get(client, "/api/forces/", actor="USA", country="IRQ", as_of="2024-06-30")
+    [us] = get(client, "/api/forces/", actor="USA", country="IRQ", as_of="2024-06-30")["results"]
     assert (us["low"], us["high"], us["unit"]) == (2000, 2500, "troops")
     assert sorted(s["outlet"] for e in us["estimates"] for s in e["sources"]) == [
         "AiBot",
@@ -61,10 +61,11 @@ def test_seed_figures_through_the_api(world: Any) -> None:
     assert [(f["place"], f["low"], f["unit"], f["since"][:7]) for f in turkey["forces"]] == [
         ("Mosul", 1, "battalion", "2015-12")
     ]
-    [ultimatum] = get(client, "/api/ultimatums/")
+    [ultimatum] = get(client, "/api/ultimatums/")["results"]
     assert (ultimatum["issuer"], ultimatum["addressee"]) == ("IRQ", "TUR")
     assert ultimatum["deadline"].startswith("2015-12-08")
-    assert get(client, "/api/ultimatums/", status="open", as_of="2015-12-07")[0]["issuer"] == "IRQ"
+    [as_issued] = get(client, "/api/ultimatums/", status="open", as_of="2015-12-07")["results"]
+    assert as_issued["issuer"] == "IRQ"
 
 
 def test_time_travel_from_the_log_agrees_with_the_tables_now(world: Any) -> None:
@@ -84,8 +85,9 @@ def test_known_at_forgets_what_was_recorded_later(world: Any) -> None:
         reason="a later statement",
     )
     project_everything()
-    assert get(client, "/api/forces/", actor="USA")[0]["high"] == 3000
-    assert get(client, "/api/forces/", actor="USA", known_at=before.isoformat())[0]["high"] == 2500
+    assert get(client, "/api/forces/", actor="USA")["results"][0]["high"] == 3000
+    then = get(client, "/api/forces/", actor="USA", known_at=before.isoformat())
+    assert then["results"][0]["high"] == 2500
     detail = get(client, f"/api/incidents/{world.us_2500}/", known_at=before.isoformat())
     assert [e["type"] for e in detail["history"]] == ["IncidentReported"]
 
@@ -144,6 +146,8 @@ def test_etag_gives_304_until_the_state_changes(world: Any) -> None:
     project_everything()
     changed = client.get("/api/forces/", HTTP_IF_NONE_MATCH=tag)
     assert changed.status_code == 200 and changed["ETag"] != tag
+    # The answer cached under the old tag is not served under the new one.
+    assert changed.json()["count"] == first.json()["count"] + 1
 
 
 @pytest.mark.parametrize(
@@ -194,7 +198,11 @@ def test_future_known_at_and_old_as_of_are_accepted(world: Any) -> None:
     client = APIClient()
     later = (timezone.now() + timedelta(days=1)).isoformat()
     assert get(client, "/api/stances/", known_at=later) == get(client, "/api/stances/")
-    assert get(client, "/api/forces/", as_of="1990-01-01") == []
+    assert get(client, "/api/forces/", as_of="1990-01-01") == {
+        "count": 0,
+        "next": None,
+        "results": [],
+    }
 
 
 def test_pages_of_incidents_agree_between_tables_and_log() -> None:
@@ -206,7 +214,72 @@ def test_pages_of_incidents_agree_between_tables_and_log() -> None:
     for offset in range(0, 6, 2):
         tables = get(client, "/api/incidents/", limit=2, offset=offset)
         log = get(client, "/api/incidents/", limit=2, offset=offset, as_of=today)
-        assert tables == log
+        assert (tables["count"], tables["results"]) == (log["count"], log["results"])
         assert tables["count"] == 5
+        if offset + 2 < 5:  # the link keeps the query and moves the offset
+            assert f"offset={offset + 2}" in log["next"] and f"as_of={today}" in log["next"]
+        else:
+            assert tables["next"] is None and log["next"] is None
     everything = get(client, "/api/incidents/", limit=5)["results"]
     assert [i["incident_id"] for i in everything] == sorted(i["incident_id"] for i in everything)
+
+
+def walk(client: APIClient, url: str, **query: Any) -> list[dict[str, Any]]:
+    """Every row of a paged list, following `next` links to the end."""
+    page = get(client, url, **query)
+    rows = page["results"]
+    while page["next"]:
+        page = get(client, page["next"])
+        rows += page["results"]
+    assert len(rows) == page["count"]
+    return list(rows)
+
+
+def test_state_lists_are_paged_and_the_pages_add_up(world: Any) -> None:
+    client = APIClient()
+    for url in ["/api/forces/", "/api/stances/", "/api/incidents/"]:
+        everything = get(client, url, limit=500)
+        assert everything["next"] is None
+        assert everything["count"] == len(everything["results"]) > 1, url
+        assert walk(client, url, limit=1) == everything["results"], url
+        today = timezone.now().date().isoformat()
+        assert walk(client, url, limit=1, as_of=today) == everything["results"], url
+    assert get(client, "/api/stances/", limit=1)["next"].endswith("offset=1")
+
+
+def test_ultimatum_status_filters_agree_with_the_log(world: Any) -> None:
+    client = APIClient()
+    report("ultimatum", "USA", "KH", occurred_on="2024-01-06", deadline="2999-01-01T00:00:00Z")
+    report("ultimatum", "USA", "HEZBOLLAH", occurred_on="2024-01-07")  # no deadline: open
+    project_everything()
+    now = {"as_of": timezone.now().date().isoformat(), "known_at": timezone.now().isoformat()}
+    statuses = {}
+    for status in ["open", "expired", "complied", "escalated"]:
+        tables = walk(client, "/api/ultimatums/", status=status, limit=1)
+        assert tables == walk(client, "/api/ultimatums/", status=status, limit=1, **now)
+        assert {u["status"] for u in tables} <= {status}
+        statuses[status] = [(u["issuer"], u["addressee"]) for u in tables]
+    assert statuses["open"] == [("USA", "KH"), ("USA", "HEZBOLLAH")]
+    assert statuses["expired"] == [("IRQ", "TUR")]
+    assert get(client, "/api/ultimatums/", actor="HEZBOLLAH")["count"] == 1
+
+
+def test_an_actors_page_summarises_and_links_to_the_full_lists(world: Any) -> None:
+    client = APIClient()
+    usa = get(client, "/api/actors/USA/")
+    assert {f["unit"] for f in usa["forces"]} == {"troops"}
+    assert "estimates" not in usa["forces"][0]  # the full row is one link away
+    forces = get(client, usa["links"]["forces"])["results"]
+    assert [(f["country"], f["low"], f["high"]) for f in forces] == [
+        (f["country"], f["low"], f["high"]) for f in usa["forces"]
+    ]
+    stances = get(client, usa["links"]["stances"])["results"]
+    assert {(s["target"], s["score"]) for s in usa["stances"]} <= {
+        (s["target"], s["score"]) for s in stances
+    }
+    towards = get(client, usa["links"]["stances_towards"])["results"]
+    assert {s["actor"] for s in usa["stances_towards"]} == {s["actor"] for s in towards} == {"IRQ"}
+    incidents = walk(client, usa["links"]["incidents"])
+    assert all("USA" in (i["actor"], i["target"]) for i in incidents)
+    newest = sorted(incidents, key=lambda i: (i["world_date"], i["incident_id"]), reverse=True)
+    assert [t["incident_id"] for t in usa["timeline"]] == [i["incident_id"] for i in newest]
