@@ -163,7 +163,27 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
             ActorMention(s, e, name, name, known=False, after_of=bool(PREP_BEFORE.search(before)))
         )
     mentions.sort(key=lambda x: x.start)
-    return _coordinated_locatives(sentence, mentions, place_keys)
+    return _owned_groups(sentence, _coordinated_locatives(sentence, mentions, place_keys), registry)
+
+
+def _owned_groups(
+    sentence: str, mentions: list[ActorMention], registry: Registry
+) -> list[ActorMention]:
+    """ "Yemen's Houthi movement", "Lebanon's Hezbollah": the group acts; the country in
+    the possessive only says where it is from."""
+    out = list(mentions)
+    for i, m in enumerate(out[:-1]):
+        group = out[i + 1]
+        if (
+            registry.is_state(m.code)
+            and not registry.is_state(group.code)
+            and group.known
+            # "Iran's U.N. ambassador" speaks for Iran
+            and registry.actors[group.code].kind != "intergovernmental"
+            and re.fullmatch(r"['\u2019]s\s+", sentence[m.end : group.start])
+        ):
+            out[i] = replace(m, sponsor=True)
+    return out
 
 
 DEFINITE_SINGULAR = re.compile(r"(?:group|militia|faction|movement)(?:['\u2019]s)?$")

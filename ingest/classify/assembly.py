@@ -33,7 +33,13 @@ from ingest.classify.places import PlaceMention, find_places
 from ingest.classify.quantities import Quantity, find_quantities
 from ingest.classify.roles import QUOTE_SPANS, assign_roles, prefer_named
 from ingest.classify.sentences import Sentence
-from ingest.classify.triggers import PHYSICAL_TYPES, SPEECH_TYPES, Trigger, find_triggers
+from ingest.classify.triggers import (
+    FORCES,
+    PHYSICAL_TYPES,
+    SPEECH_TYPES,
+    Trigger,
+    find_triggers,
+)
 
 MAX_TRIGGERS = 16  # per sentence; real sentences hold a handful
 STATUS_PRIORITY = {"denied": 0, "asserted": 1, "reported": 2, "claimed": 3, "planned": 4}
@@ -59,7 +65,10 @@ SPEAKER_AFTER = re.compile(r"\s*,?\s+(?:said|says|told|announced|added)\b")
 FORCE_LEVEL = re.compile(
     r"^\s*(?:(?:are|is|remain|remains|were|have|has|(?:will|would)\s+(?:remain|stay))\s+)?(?:(?:currently|still|now|"
     r"permanently|already)\s+)?(?:(?:stationed|based|present|deployed|located)\s+)?"
-    r"(?:in|at|across)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central)\s+)?$",
+    r"(?:(?:at|in)\s+(?:more\s+than\s+|some\s+|about\s+|around\s+)?\d+\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:bases|outposts|positions|sites)(?:\s+and\s+\w+)?\s+)?"
+    r"(?:in|at|across|inside)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)?$",
     re.IGNORECASE,
 )
 ELIDED_LEVEL = re.compile(
@@ -380,6 +389,12 @@ def _read_sentence(
             continue  # "accusing Washington" read with an American as the accuser: misread
         if trig.type == "support" and SUPPORT_RELATIVE.search(text[: trig.start]):
             continue  # "the militias it backs": who backs whom is a description
+        if trig.type == "support" and (
+            MILITARY_BACKING.match(text, trig.end) or DESCRIBING.search(text[: trig.start])
+        ):
+            # "backed by US airstrikes": fighting alongside (an attack, if anything);
+            # "Turkey, which backs some factions,": a description, not a statement
+            continue
         if target_code is None and trig.type in ("condemn", "deny", "support", "threaten"):
             target_code = _object_event_actor(text, trig, actor_code, earlier + out, registry)
         if target_code is None and trig.type == "agree":
@@ -447,7 +462,11 @@ def _read_sentence(
         if agent is not None:
             agents[index] = agent
         if agent is not None and rule in ("subject", "modifier", "by", "speaker"):
-            for partner in _acting_with(text, agent, view.actors):
+            partners = _acting_with(text, agent, view.actors)
+            if trig.type != "agree" and out[-1].target in {p.code for p in partners}:
+                # "Egypt, Qatar and the UN condemned": Qatar condemns, is not condemned
+                out[-1].target = None
+            for partner in partners:
                 if partner.code not in (actor_code, out[-1].target):
                     out.append(replace(out[-1], actor=partner.code, evidence=[text]))
     return out
@@ -476,13 +495,20 @@ def _shared_subject(
     if index == 0 or index - 1 not in agents:
         return None
     trig, previous = triggers[index], triggers[index - 1]
-    if trig.rule.noun or previous.rule.noun or trig.type not in PHYSICAL_TYPES:
+    if trig.rule.noun or previous.rule.noun:
         return None
-    if previous.type not in PHYSICAL_TYPES:
+    gap = text[previous.end : trig.start]
+    if trig.type in SPEECH_TYPES and previous.type in SPEECH_TYPES:
+        # "welcomed the timeline but warned that ...": one speaker, two acts
+        return agents[index - 1] if COORDINATED_SPEECH.match(gap) else None
+    if trig.type not in PHYSICAL_TYPES or previous.type not in PHYSICAL_TYPES:
         return None
-    return agents[index - 1] if COORDINATED_VERB.match(text[previous.end : trig.start]) else None
+    return agents[index - 1] if COORDINATED_VERB.match(gap) else None
 
 
+COORDINATED_SPEECH = re.compile(
+    r"^[^,;.\"\u201c\u201d]{0,60}?\s(?:and|but)\s+(?:also\s+|then\s+)?$", re.IGNORECASE
+)
 SAID_BEFORE = re.compile(r"\s+(?:said|says|announced|stated)\s+(?:that\s+)?$", re.IGNORECASE)
 
 
@@ -548,6 +574,13 @@ OVER_ATTACK = re.compile(
 )
 
 
+MILITARY_BACKING = re.compile(
+    r"\s+by\s+(?:[\w'\u2019-]+\s+){0,3}?(?:air\s*strikes|air-strikes|air\s+power|airpower|"
+    r"artillery|jets|warplanes|aircraft|drones|tanks|vehicles|troops|forces|fighters|"
+    r"militiamen|units|helicopters|special\s+forces)\b",
+    re.IGNORECASE,
+)
+DESCRIBING = re.compile(r",\s+(?:which|who)\s+(?:also\s+|has\s+long\s+)?$", re.IGNORECASE)
 SUPPORT_RELATIVE = re.compile(
     r"\b(?:militias?|groups?|factions?|forces|proxies|fighters|allies|rebels)\s+(?:that\s+)?"
     r"(?:it|they)\s+$",
@@ -687,25 +720,59 @@ def _sentence_pronoun(
     the speaker outside any quotation there."""
     if previous is None or trig.start > 60 or (trig.rule.noun and trig.type in PHYSICAL_TYPES):
         return None
-    if not (DESCRIPTOR.match(text) or (trig.type in SPEECH_TYPES and PRONOUN_OPENING.match(text))):
+    speech_pronoun = trig.type in SPEECH_TYPES and PRONOUN_OPENING.match(text)
+    own_forces = trig.type in PHYSICAL_TYPES and POSSESSIVE_FORCES.match(text)
+    if not (DESCRIPTOR.match(text) or speech_pronoun or own_forces):
         return None
-    quotes = [q.span() for q in QUOTE_SPANS.finditer(previous.sentence.text)]
-    subjects = [
-        m
-        for m in previous.actors
-        if not m.sponsor
-        and not m.locative
-        and not m.after_of
-        and not any(qs <= m.start < qe for qs, qe in quotes)
-    ]
-    return subjects[0] if subjects else None
+    # a quotation running over several sentences names no subject: look further back
+    view: SentenceView | None = previous
+    for _ in range(3):
+        if view is None:
+            return None
+        quoted = _quoted_spans(view.sentence.text)
+        subjects = [
+            m
+            for m in view.actors
+            if not m.sponsor
+            and not m.locative
+            and not m.after_of
+            and not any(qs <= m.start < qe for qs, qe in quoted)
+        ]
+        if subjects:
+            return subjects[0]
+        if not quoted:
+            return None
+        view = view.previous
+    return None
+
+
+QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted stretches of a sentence, including a quotation opened in an earlier sentence
+    ('... more severe."' is all quoted) or closed in a later one."""
+    spans = [q.span() for q in QUOTE_SPANS.finditer(text)]
+    marks = [m.start() for m in QUOTE_MARK.finditer(text)]
+    if len(marks) % 2 == 1:
+        if text.rstrip().endswith(('"', "\u201d")) and not text.lstrip().startswith(
+            ('"', "\u201c")
+        ):
+            spans.append((0, marks[-1] + 1))  # closes a quotation opened before
+        else:
+            spans.append((marks[-1], len(text)))  # opens one that goes on
+    return spans
 
 
 PRONOUN_OPENING = re.compile(r"(?:He|She|They|It)\s")
+# "Its forces had redeployed": the previous sentence's subject moved its own forces
+POSSESSIVE_FORCES = re.compile(rf"(?:Its|Their)\s+(?:own\s+)?{FORCES}\b")
 DESCRIPTOR = re.compile(
     r"The\s+(?:ministry|government|spokes(?:man|woman|person)|statement|group|militia|movement|"
     r"army|military|minister|president|office|council|organi[sz]ation|militants|rebels|"
-    r"fighters)\b"
+    r"fighters|insurgents)\b"
+    # "Government spokesman Muammar al-Eryani accused ...": the government just named
+    r"|(?:The\s+)?(?:Government|Ministry|Army|Military)\s+spokes(?:man|woman|person)\b"
 )
 
 
@@ -746,7 +813,11 @@ def _target(
 def _conjuncts(text: str, a: ActorMention, b: ActorMention) -> bool:
     """ "The European Union and the Arab League": acting together, not on each other."""
     first, second = (a, b) if a.start < b.start else (b, a)
-    return bool(re.fullmatch(r"\s+and\s+(?:the\s+)?", text[first.end : second.start]))
+    return bool(
+        re.fullmatch(
+            r"\s*,?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?", text[first.end : second.start]
+        )
+    )
 
 
 def _coordinated_with(

@@ -185,6 +185,21 @@ def reads_as_english(text: str) -> bool:
     return english > 0 and english >= foreign
 
 
+# A scraped page's furniture: link lists ("Most read: 1. Iraq retakes Hawija") and
+# prompts. Their headlines are other stories, not this one's events.
+PAGE_FURNITURE = re.compile(
+    r"^\s*(?:Related(?:\s+(?:posts?|articles?|stories|coverage|news))?\s*:|"
+    r"Read\s+(?:more|also|next)\s*:|Most\s+(?:read|popular|viewed|shared)\b|"
+    r"More\s+(?:from|on)\s+[\w ]{1,30}$|Share\s+this\b|Follow\s+us\s+on\b|"
+    r"Skip\s+to\s+(?:content|main)\b|Advertisement\s*$|Cookies?\s+help\b|\u00a9)",
+    re.IGNORECASE,
+)
+
+
+def without_furniture(body: str) -> str:
+    return "\n".join(line for line in body.split("\n") if not PAGE_FURNITURE.match(line))
+
+
 def clean(title: str, body: str, language: str | None = None) -> CleanText:
     warnings: list[str] = []
     title = (title or "").strip()
@@ -197,6 +212,7 @@ def clean(title: str, body: str, language: str | None = None) -> CleanText:
     if len(body) > MAX_CHARS:
         warnings.append(f"body of {len(body)} characters cut to {MAX_CHARS}")
         body = body[:MAX_CHARS]
+    body = without_furniture(body)
     title = title[:1000]
     text = f"{title}\n{body}"
     if not text.strip():

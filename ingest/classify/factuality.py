@@ -73,6 +73,12 @@ BACKGROUND = re.compile(
     r"for\s+years|often|usually|typically|traditionally)\b",
     re.IGNORECASE,
 )
+# "warned that it would resume operations against US forces": the speaker's own act
+OWN_RETALIATION = re.compile(
+    r"\s+that\s+(?:it|they|we|the\s+group|its\s+forces|its\s+fighters)\s+(?:would|will)\s+"
+    r"(?:\w+\s+){0,2}?(?:resume|respond|retaliate|attack|strike|target|hit|punish|launch|avenge)",
+    re.IGNORECASE,
+)
 EXPECTED = re.compile(r"\bexpected\s+to\b", re.IGNORECASE)
 ACCUSED_OF = re.compile(
     r"\baccus(?:ed|es|ing)\s+[^.;]{1,40}?\bof\s+(?:[\w-]+\s+){0,5}?(?:by\s+)?$",
@@ -108,6 +114,19 @@ def _background(sentence: str) -> bool:
     return bool(BACKGROUND.search(sentence))
 
 
+def _background_near(sentence: str, trigger: Trigger) -> bool:
+    """ "called on both sides to ..., saying civilians had paid a heavy price for years":
+    a background word in a later clause dates that clause, not the trigger."""
+    return any(
+        m.start() < trigger.start
+        or (
+            m.start() - trigger.end < 90
+            and not re.search(r"[,;]", sentence[trigger.end : m.start()])
+        )
+        for m in BACKGROUND.finditer(sentence)
+    )
+
+
 @lru_cache(maxsize=256)
 def _reported(sentence: str) -> bool:
     return bool(REPORT.search(sentence))
@@ -124,8 +143,10 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     """Why this trigger is not an event of its own, or None when it is one."""
     before = sentence[max(0, trigger.start - 60) : trigger.start]
     clause = clause_before(sentence, trigger)
-    if re.match(r"warn(?:s|ed|ing)?$", trigger.text, re.I) and re.match(
-        r"\s+that\b", sentence[trigger.end :]
+    if (
+        re.match(r"warn(?:s|ed|ing)?$", trigger.text, re.I)
+        and re.match(r"\s+that\b", sentence[trigger.end :])
+        and not OWN_RETALIATION.match(sentence, trigger.end)
     ):
         return "a warning about, not a threat to"
     negated = (
@@ -140,7 +161,7 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     # "Iran is expected to respond": a forecast; forces "expected to move" are a plan
     if trigger.type not in PHYSICAL_TYPES and EXPECTED.search(clause):
         return "speculative"
-    if _background(sentence):
+    if _background(sentence) and _background_near(sentence, trigger):
         return "background"
     if reference_year is not None:
         for m in YEAR.finditer(sentence):

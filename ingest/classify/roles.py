@@ -30,7 +30,7 @@ LIGHT_VERB = re.compile(
 REPORTING = re.compile(
     r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
     r"claimed\s+that|according\s+to\s+[\w ]{1,30}?)\b"
-    r",?\s*(?:that\s+|on\s+\w+\s+that\s+)?",
+    r",?\s*(?:that\s+|on\s+[\w.]+(?:\s+\d{1,2})?,?\s+that\s+)?",
     re.IGNORECASE,
 )
 PASSIVE_BEFORE = re.compile(
@@ -75,7 +75,11 @@ def _by_agent(
     if not m:
         return None, -1
     between = m.group(1)
-    if re.search(r"\b(?:\w+ed|\w+ing|that|which|who|used|when|and)\b", between, re.I):
+    # "an operation carried out by former rebels": the participle names the doer next
+    doer_participle = trigger.rule.noun and PERFORMED.fullmatch(between)
+    if not doer_participle and re.search(
+        r"\b(?:\w+ed|\w+ing|that|which|who|used|when|and)\b", between, re.I
+    ):
         return None, -1
     by_at = trigger.end + m.end()
     if re.match(r"[\w-]+ing\b", sentence[by_at:]):
@@ -92,11 +96,18 @@ def _by_agent(
     return None, -1
 
 
+PERFORMED = re.compile(
+    r"\s+(?:carried\s+out|conducted|launched|staged|mounted|executed|led|claimed|waged)",
+    re.IGNORECASE,
+)
 APPOSITIVE = re.compile(r",\s+(?:the|a|an|one|its|their)\s[^,;]{1,80},", re.IGNORECASE)
 # "X were killed when a drone struck": the subordinate clause has its own subject
 SUBORDINATE = re.compile(
     r"\b(?:when|while|because|until|once|where|although|though)\s+"
-    r"(?:a|an|the|its|their|one|two|three|several|[\w-]+ing)\s",
+    r"(?:a|an|the|its|their|one|two|three|several|[\w-]+ing)\s|"
+    # headline style, no article: "rebels sweep into Aleppo as army pulls back"
+    r"\b(?:as|while|when|after)\s+(?:army|troops|forces|soldiers|police|militants|rebels|"
+    r"fighters|insurgents)\s",
     re.IGNORECASE,
 )
 
@@ -116,12 +127,27 @@ def _quote_speaker(
 ) -> ActorMention | None:
     for q in QUOTE_SPANS.finditer(sentence):
         if q.start() <= trigger.start < q.end():
-            after = [m for m in mentions if m.start >= q.end() and _usable(m)]
+            # '..." Biden said' names the speaker; '...", while condemning attacks on bases
+            # hosting coalition advisers' names someone else
+            after = [
+                m
+                for m in mentions
+                if m.start >= q.end()
+                and _usable(m)
+                and SPEAKER_GAP.fullmatch(sentence[q.end() : m.start])
+            ]
             if after:
                 return after[0]
             before = [m for m in mentions if m.end <= q.start() and _usable(m)]
             return before[-1] if before else None
     return None
+
+
+SPEAKER_GAP = re.compile(
+    r"[\s,.:\u2014-]*(?:(?:said|says|told|added|wrote|according\s+to)\s+)?"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w.'-]+\s+){0,3}",
+    re.IGNORECASE,
+)
 
 
 def _inside_quote(sentence: str, pos: int) -> tuple[int, int] | None:

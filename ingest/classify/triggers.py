@@ -19,7 +19,8 @@ PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_le
 FORCES = (
     r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|convoys?|"
     r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent|"
-    r"commandos|sailors|reservists|guardsmen)"
+    r"commandos|sailors|reservists|guardsmen|fighters|(?:aircraft\s+)?carriers?|destroyers|"
+    r"(?:carrier\s+)?strike\s+groups?|bombers)"
 )
 
 
@@ -87,7 +88,8 @@ def _r(pattern: str) -> re.Pattern[str]:
 VERDICT = (
     r"[\"\u201c]?(?:a\s+|an\s+|another\s+)?[\"\u201c]?(?:[\w-]+\s+(?:and\s+)?){0,3}?"
     r"(?:crime|terror(?:ism|ist\s+act)?|violation|aggression|betrayal|stab\s+in\s+the\s+back|"
-    r"massacre|provocation|act\s+of\s+war|mistake|atrocity|escalation)\b"
+    r"massacre|provocation|act\s+of\s+war|mistake|atrocity|escalation|piracy|"
+    r"attack\s+on\s+(?:[\w'\u2019-]+\s+){0,2}sovereignty)\b"
 )
 VERDICT_CUES = (
     "crime",
@@ -102,6 +104,8 @@ VERDICT_CUES = (
     "mistake",
     "atrocity",
     "escalation",
+    "piracy",
+    "sovereignty",
 )
 
 RULES: list[TriggerRule] = [
@@ -173,8 +177,19 @@ RULES: list[TriggerRule] = [
     TriggerRule("withdraw", _r(
         r"withdr(?:aw|ew|awn|aws|awing)|pull(?:ed|s|ing)?\s+(?:\w+\s+){0,3}?(?:out|back)|"
         r"retreat(?:ed|s|ing)?|evacuat(?:ed|es|ing)|leav(?:e|es|ing)\s+(?:Iraq|Syria|"
-        r"the\s+country)"
-    )),
+        r"the\s+country)|"
+        r"re-?(?:deploy|position)(?:ed|s|ing)?\s+(?:\w+\s+){0,2}?(?:out\s+of|away\s+from)"
+    ), hint=("withdr", "pull", "retreat", "evacuat", "leav", "redeploy", "re-deploy",
+             "reposition", "re-position")),
+    # forces leaving a named place or their positions: "coalition forces will leave the
+    # Ain al-Asad air base", "the troops left their positions"
+    TriggerRule(
+        "withdraw",
+        _r(r"leav(?:e|es|ing)|left(?=\s+(?:the\s+|their\s+|its\s+)?(?:(?-i:[A-Z])|"
+           r"positions?|bases?|posts?|the\s+(?:country|city|town|area|region)))"),
+        hint=("leav", "left"),
+        context_before=re.compile(rf"\b{FORCES}\b[^.;]{{0,40}}$", re.IGNORECASE),
+    ),
     TriggerRule("withdraw", _r(r"withdrawal|pullout|pull-out|drawdown"), noun=True),
     # --- capture
     TriggerRule("capture", _r(
@@ -182,9 +197,11 @@ RULES: list[TriggerRule] = [
         r"tak(?:e|es|ing)\s+(?:full\s+)?control\s+of|retook|recaptur(?:ed|es|ing)|"
         r"retak(?:e|en|es|ing)|overr(?:an|un)|liberat(?:e|ed|es|ing)|took\s+over|"
         r"(?<!the\s)(?<!-)occup(?:ied|ies)|"
-        r"gained\s+control\s+of"
+        r"gained\s+control\s+of|"
+        # "rebels swept into Aleppo": a town entered in force is taken
+        r"s(?:wept|weeps?|weeping)\s+(?:in)?to"
     ), hint=("seiz", "captur", "took", "tak", "retook", "recaptur", "retak", "overr", "liberat",
-             "occup", "gained")),
+             "occup", "gained", "swept", "sweep")),
     TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
     # --- condemn
     TriggerRule("condemn", _r(
@@ -197,9 +214,12 @@ RULES: list[TriggerRule] = [
         # "called the withdrawal a 'stab in the back'", "said the strikes were another
         # strategic mistake": a verdict, not a description
         rf"(?:called|calling|describ(?:ed|ing))\s+(?:it|them|(?:the|this|that)\s+[\w-]+)\s+"
-        rf"(?:as\s+)?{VERDICT}"
+        rf"(?:as\s+)?{VERDICT}|"
+        rf"(?:regard(?:ed|s|ing)|view(?:ed|s|ing)|consider(?:ed|s|ing)|saw|sees)\s+"
+        rf"(?:it|them|(?:the|this|that)\s+[\w-]+)\s+as\s+{VERDICT}"
     ), hint=("condemn", "denounc", "critici", "accus", "blam", "rebuk", "slam", "blasted",
-             "lambast", "decr", "violat", *VERDICT_CUES)),
+             "lambast", "decr", "violat", "regard", "view", "consider", "saw", "sees",
+             *VERDICT_CUES)),
     # "said the US strikes were another strategic mistake": the speaker condemns the subject
     TriggerRule("condemn", _r(rf"(?:was|were|is|are)\s+{VERDICT}"), hint=VERDICT_CUES,
                 subject_is_patient=True),
@@ -218,9 +238,11 @@ RULES: list[TriggerRule] = [
         r"(?:will|would)\s+(?:resume|launch|restart|expand|begin)\s+(?:[\w-]+\s+){0,3}?"
         r"(?:operations?|offensive|attacks?|strikes?|military\s+action)\s+(?:if|unless)|"
         r"promised\s+(?:revenge|retaliation)|"
+        r"exact\s+(?:a\s+|the\s+|its\s+)?(?:heavy\s+|high\s+|steep\s+)?price|"
+        r"make\s+(?:\w+\s+){1,2}pay\s+(?:a\s+|the\s+)?(?:heavy\s+|high\s+|steep\s+)?price|"
         r"vow(?:s|ed)?\s+that\s+[^.;]{0,40}?(?:respond|retaliate|revenge|avenge|punish)"
     ), hint=("threat", "warn", "vow", "pledg", "promised", "will", "would", "shall",
-             "reserv")),
+             "reserv", "exact", "make")),
     TriggerRule("threaten", _r(
         r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?(?:unanswered|unpunished)"
     ), negation_ok=True, hint=("unanswered", "unpunished")),
@@ -252,14 +274,18 @@ RULES: list[TriggerRule] = [
     # "said it had no involvement in the strike", "played no role in"
     TriggerRule("deny", _r(
         r"(?:had|has|have|played|plays)\s+no\s+(?:\w+\s+)?(?:involvement|role|part|hand)\s+in|"
-        r"(?:was|were)\s+not\s+involved\s+in"
-    ), negation_ok=True, hint=("involvement", "no role", "no part", "no hand", "involved")),
+        r"(?:was|were)\s+not\s+involved\s+in|"
+        r"(?:had|has|have)\s+(?:had\s+)?nothing\s+to\s+do\s+with|"
+        r"(?:was|is|were|are)\s+[\"\u201c]?not\s+(?:a\s+)?party[\"\u201d]?\s+to"
+    ), negation_ok=True, hint=("involvement", "no role", "no part", "no hand", "involved",
+                               "nothing to do", "party")),
     TriggerRule("deny", _r(r"denial"), noun=True),
     # --- support
     TriggerRule("support", _r(
         r"supports|supported|backs|backed|endorse[sd]?|welcome[sd]|prais(?:ed|es|ing)|"
         r"hail(?:ed|s)|(?:expressed|voiced|pledged|offered)\s+(?:\w+\s+)?support\s+for|"
-        r"(?:did|does|do|will|would)\s+(?:not\s+)?support"
+        r"(?:did|does|do|will|would)\s+(?:not\s+)?support|"
+        r"continu(?:e|es|ed|ing)\s+to\s+(?:\w+ly\s+)?support"
     ), hint=("support", "backs", "backed", "endorse", "welcome", "prais", "hail")),
     # "in a show of support for Israel", "American support for Israel's security"
     TriggerRule("support", _r(

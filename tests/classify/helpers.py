@@ -29,3 +29,10 @@ def one(events: list[ExtractedEvent], type_: str, actor: str) -> ExtractedEvent:
     found = [e for e in events if e.type == type_ and e.actor == actor]
     assert len(found) == 1, [(e.type, e.actor, e.target) for e in events]
     return found[0]
+
+
+def codes_of(text: str) -> list[tuple[str, bool]]:
+    """Each actor mention of `text` as (code, sponsor): a sponsor is named, not on stage."""
+    from ingest.classify.actors import find_actor_mentions
+
+    return [(m.code, m.sponsor) for m in find_actor_mentions(text, low(text), registry())]
