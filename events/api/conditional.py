@@ -3,8 +3,9 @@
 The tag is a hash of the state version at the request's time point (the projection
 checkpoints, plus the log head for answers folded from the log; one small query for a
 "now" read), the current minute and the full URL (so every query has its own tag),
-computed before any state is read. The same tag keys a short-lived copy of the answer in
-Django's cache: under load, repeated reads of an unchanged state skip the selector.
+computed before any state is read. The same tag keys a short-lived copy of the rendered
+JSON answer in Django's cache: under load, repeated reads of an unchanged state skip the
+selector and the rendering (a page of force rows takes milliseconds to render).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.http import parse_etags
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,26 +38,35 @@ def state_etag(request: Request, point: TimePoint) -> str:
 
 def conditional_response(
     request: Request, point: TimePoint, produce: Callable[[], Any]
-) -> Response:
+) -> HttpResponseBase:
     tag = state_etag(request, point)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if tag in wanted or "*" in wanted:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-    return Response(_cached_answer(tag, produce), headers={"ETag": tag})
+    renderer = getattr(request, "accepted_renderer", None)
+    if not isinstance(renderer, JSONRenderer):  # the browsable API: rendered per request
+        return Response(produce(), headers={"ETag": tag})
+    media_type = str(request.accepted_media_type)  # may carry an indent
+    key = f"tracker:api-answer:{tag.strip(chr(34))}:{media_type}"
+
+    def render() -> bytes:
+        return bytes(renderer.render(produce(), media_type, {"request": request}))
+
+    content = _cached(key, render)
+    return HttpResponse(content, content_type=renderer.media_type, headers={"ETag": tag})
 
 
-def _cached_answer(tag: str, produce: Callable[[], Any]) -> Any:
-    key = f"tracker:api-answer:{tag.strip(chr(34))}"
+def _cached(key: str, render: Callable[[], bytes]) -> bytes:
     try:
         found = cache.get(key)
     except Exception:  # a cache is an optimisation: when it is down, answer without it
         logger.warning("answer cache unavailable", exc_info=True)
-        return produce()
-    if found is not None:
+        return render()
+    if isinstance(found, bytes):
         return found
-    answer = produce()
+    content = render()
     try:
-        cache.set(key, answer, ANSWER_CACHE_SECONDS)
+        cache.set(key, content, ANSWER_CACHE_SECONDS)
     except Exception:
         logger.warning("answer cache unavailable", exc_info=True)
-    return answer
+    return content

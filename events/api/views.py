@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.http import HttpResponseBase
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -37,7 +38,9 @@ class ReadView(APIView):
     permission_classes = [ReadAccess]
 
 
-def answer(request: Request, point: selectors.TimePoint, produce: Callable[[], Any]) -> Response:
+def answer(
+    request: Request, point: selectors.TimePoint, produce: Callable[[], Any]
+) -> HttpResponseBase:
     """A state answer at a time point: conditional on its ETag, selector errors translated."""
 
     def guarded() -> Any:
@@ -54,7 +57,7 @@ class EventLogView(ReadView):
         responses={200: schemas.LogPageOut, **ERRORS},
         summary="The event log in read order, from a cursor",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         p = params.parse(params.LogParams, request)
         with translated_errors():
             page = selectors.log_page(
@@ -72,7 +75,7 @@ class StreamView(ReadView):
         responses={200: schemas.StreamOut, **WITH_404},
         summary="One stream's events",
     )
-    def get(self, request: Request, stream_id: str) -> Response:
+    def get(self, request: Request, stream_id: str) -> HttpResponseBase:
         with translated_errors():
             return Response(selectors.stream_events(stream_id))
 
@@ -84,7 +87,7 @@ class IncidentListView(ReadView):
         responses={200: schemas.IncidentPageOut, **ERRORS},
         summary="Incidents, filtered",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         p = params.parse(params.IncidentParams, request)
         point = params.time_point(p)
         return answer(
@@ -106,7 +109,7 @@ class IncidentDetailView(ReadView):
         responses={200: schemas.IncidentDetailOut, **WITH_404},
         summary="One incident with its sources and event history",
     )
-    def get(self, request: Request, incident_id: str) -> Response:
+    def get(self, request: Request, incident_id: str) -> HttpResponseBase:
         point = params.time_point(params.parse(params.TimeParams, request))
         return answer(request, point, lambda: selectors.incident_detail(incident_id, point))
 
@@ -118,7 +121,7 @@ class ActorListView(ReadView):
         responses={200: schemas.ActorOut(many=True), **ERRORS},
         summary="Actors: the registry and every code an incident names",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         point = params.time_point(params.parse(params.TimeParams, request))
         return answer(request, point, lambda: selectors.list_actors(point))
 
@@ -131,7 +134,7 @@ class ActorDetailView(ReadView):
         summary="An actor: summaries of its forces, stances, open ultimatums and newest "
         "incidents, with links to the full lists",
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: Request, code: str) -> HttpResponseBase:
         p = params.parse(params.ActorParams, request)
         point = params.time_point(p)
         return answer(
@@ -148,7 +151,7 @@ class ForceListView(ReadView):
         responses={200: schemas.ForcePageOut, **ERRORS},
         summary="Force levels per actor, country and place",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         p = params.parse(params.ForceParams, request)
         point = params.time_point(p)
         return answer(
@@ -174,7 +177,7 @@ class StanceListView(ReadView):
         responses={200: schemas.StancePageOut, **ERRORS},
         summary="Stances of ordered actor pairs, from -10 (hostile) to +10 (friendly)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         p = params.parse(params.StanceParams, request)
         point = params.time_point(p)
         return answer(
@@ -200,7 +203,7 @@ class UltimatumListView(ReadView):
         responses={200: schemas.UltimatumPageOut, **ERRORS},
         summary="Ultimatums and their status",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         p = params.parse(params.UltimatumParams, request)
         point = params.time_point(p)
         return answer(
