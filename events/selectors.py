@@ -666,11 +666,18 @@ def _actor_links(code: str) -> dict[str, str]:
     }
 
 
-def state_version(point: TimePoint) -> str:
+# How often an answer can change with no new event: ultimatums expire (checked to the
+# minute), stance scores decay (by the day); incidents and forces move only with the log.
+STILL = ""
+DAILY = "%Y-%m-%d"
+EVERY_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+def state_version(point: TimePoint, ticks: str = EVERY_MINUTE) -> str:
     """Changes whenever a state answer at this time point may: the projections'
     checkpoints (the tables move only with them), the log head for answers folded from the
-    log, and the minute (ultimatums expire and stances decay as time passes)."""
+    log, and the clock at the answer's own granularity (`ticks`)."""
     checkpoints = sorted(Checkpoint.objects.values_list("name", "cursor"))
     head = store.head_cursor() if point.from_log else ""
-    minute = timezone.now().strftime("%Y-%m-%dT%H:%M")
-    return f"{head}|{checkpoints}|{minute}"
+    clock = timezone.now().strftime(ticks) if ticks else ""
+    return f"{head}|{checkpoints}|{clock}"

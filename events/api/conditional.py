@@ -2,7 +2,8 @@
 
 The tag is a hash of the state version at the request's time point (the projection
 checkpoints, plus the log head for answers folded from the log; one small query for a
-"now" read), the current minute and the full URL (so every query has its own tag),
+"now" read), the clock where the answer ages by itself (the minute for ultimatums, the day
+for stance scores) and the full URL (so every query has its own tag),
 computed before any state is read. The same tag keys a short-lived copy of the rendered
 JSON answer in Django's cache: under load, repeated reads of an unchanged state skip the
 selector and the rendering (a page of force rows takes milliseconds to render).
@@ -27,19 +28,20 @@ from events.selectors import TimePoint, state_version
 
 logger = logging.getLogger(__name__)
 
-# The tag changes at least every minute, so a cached answer is never served past that.
-ANSWER_CACHE_SECONDS = 90
+# A cached answer is only ever served under its own tag; the timeout just frees memory.
+ANSWER_CACHE_SECONDS = 300
 
 
-def state_etag(request: Request, point: TimePoint) -> str:
-    digest = hashlib.sha256(f"{state_version(point)}|{request.get_full_path()}".encode())
+def state_etag(request: Request, point: TimePoint, ticks: str) -> str:
+    version = state_version(point, ticks)
+    digest = hashlib.sha256(f"{version}|{request.get_full_path()}".encode())
     return f'"{digest.hexdigest()[:32]}"'
 
 
 def conditional_response(
-    request: Request, point: TimePoint, produce: Callable[[], Any]
+    request: Request, point: TimePoint, produce: Callable[[], Any], ticks: str
 ) -> HttpResponseBase:
-    tag = state_etag(request, point)
+    tag = state_etag(request, point, ticks)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if tag in wanted or "*" in wanted:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})

@@ -39,15 +39,20 @@ class ReadView(APIView):
 
 
 def answer(
-    request: Request, point: selectors.TimePoint, produce: Callable[[], Any]
+    request: Request,
+    point: selectors.TimePoint,
+    produce: Callable[[], Any],
+    *,
+    ticks: str = selectors.STILL,
 ) -> HttpResponseBase:
-    """A state answer at a time point: conditional on its ETag, selector errors translated."""
+    """A state answer at a time point: conditional on its ETag, selector errors translated.
+    `ticks`: how often the answer changes with the clock alone (selectors.DAILY...)."""
 
     def guarded() -> Any:
         with translated_errors():
             return produce()
 
-    return conditional_response(request, point, guarded)
+    return conditional_response(request, point, guarded, ticks)
 
 
 class EventLogView(ReadView):
@@ -141,6 +146,7 @@ class ActorDetailView(ReadView):
             request,
             point,
             lambda: selectors.actor_detail(code, point, include_children=p["include_children"]),
+            ticks=selectors.EVERY_MINUTE,  # its open ultimatums expire
         )
 
 
@@ -193,6 +199,7 @@ class StanceListView(ReadView):
                     limit=p["limit"],
                 ),
             ),
+            ticks=selectors.DAILY,  # scores decay by the day
         )
 
 
@@ -219,4 +226,5 @@ class UltimatumListView(ReadView):
                     limit=p["limit"],
                 ),
             ),
+            ticks=selectors.EVERY_MINUTE,  # open ones expire at their deadline
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -283,3 +284,17 @@ def test_an_actors_page_summarises_and_links_to_the_full_lists(world: Any) -> No
     assert all("USA" in (i["actor"], i["target"]) for i in incidents)
     newest = sorted(incidents, key=lambda i: (i["world_date"], i["incident_id"]), reverse=True)
     assert [t["incident_id"] for t in usa["timeline"]] == [i["incident_id"] for i in newest]
+
+
+def test_only_answers_that_age_with_the_clock_change_their_etag_with_it(world: Any) -> None:
+    client = APIClient()
+    urls = ["/api/incidents/", "/api/forces/", "/api/stances/", "/api/ultimatums/"]
+    now = {url: client.get(url)["ETag"] for url in urls}
+    later = timezone.now() + timedelta(minutes=2)
+    with mock.patch("events.selectors.timezone.now", return_value=later):
+        two_minutes_on = {url: client.get(url)["ETag"] for url in urls}
+    unchanged = {url for url in urls if now[url] == two_minutes_on[url]}
+    # Incidents and forces move only with the log; an ultimatum can expire any minute.
+    # (Stance scores change by the day: unchanged unless the two minutes crossed midnight.)
+    assert {"/api/incidents/", "/api/forces/"} <= unchanged
+    assert "/api/ultimatums/" not in unchanged
