@@ -285,3 +285,43 @@ def _place_aliases(registry: Registry) -> frozenset[str]:
         cached = frozenset(names)
         registry._cache["place_alias_set"] = cached
     return cached
+
+
+ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z]{2,6})\)")
+
+
+def defined_acronyms(sentence: str, mentions: list[ActorMention]) -> dict[str, str]:
+    """ "the Sinjar Resistance Units (YBS)": a group the registry does not know, with the
+    short name the article will use for it from then on."""
+    out = {}
+    for m in mentions:
+        if m.known:
+            continue
+        defined = ACRONYM_AFTER.match(sentence, m.end)
+        if defined:
+            out[defined.group("acronym")] = m.code
+    return out
+
+
+def acronym_mentions(
+    sentence: str, acronyms: dict[str, str], mentions: list[ActorMention]
+) -> list[ActorMention]:
+    """The mentions plus the uses of acronyms the article defined earlier ("The YBS
+    denied ..."), reported under the full name."""
+    if not acronyms:
+        return mentions
+    added = []
+    for acronym, name in acronyms.items():
+        for hit in re.finditer(rf"(?<![\w(-]){acronym}(?![\w)-])", sentence):
+            s, e = hit.span()
+            if any(s < m.end and m.start < e for m in mentions):
+                continue
+            before = sentence[max(0, s - 40) : s]
+            added.append(
+                ActorMention(
+                    s, e, name, acronym, known=False, after_of=bool(PREP_BEFORE.search(before))
+                )
+            )
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda x: x.start)

@@ -13,7 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from ingest.classify.actors import ActorMention, find_actor_mentions
+from ingest.classify.actors import (
+    ActorMention,
+    acronym_mentions,
+    defined_acronyms,
+    find_actor_mentions,
+)
 from ingest.classify.casualties import (
     Casualties,
     CasualtyMention,
@@ -124,9 +129,11 @@ def read_article(
 ) -> list[Draft]:
     views = []
     state_counts: Counter[str] = Counter()
+    acronyms: dict[str, str] = {}
     for s in sentences:
         low = lowered(s.text)
-        actors = find_actor_mentions(s.text, low, registry)
+        actors = acronym_mentions(s.text, acronyms, find_actor_mentions(s.text, low, registry))
+        acronyms.update(defined_acronyms(s.text, actors))
         places = find_places(s.text, low, registry)
         dateline_at = DATELINE.match(s.text)
         if dateline_at:
@@ -147,7 +154,8 @@ def read_article(
             _read_sentence(view, registry, published, outlet, top_states, reference_year, drafts)
         )
     _deny_allegations(drafts)
-    merged = merge_drafts(_adopt_orphans(drafts), registry)
+    drafts = _without_disowned(_adopt_orphans(drafts))
+    merged = merge_drafts(drafts, registry)
     for d in merged:
         if d.target is None and d.type in ("deploy", "withdraw", "force_level") and d.place:
             d.target = d.place.country if d.place.country != d.actor else None
@@ -236,6 +244,24 @@ def _adopt_orphans(drafts: list[Draft]) -> list[Draft]:
                 d.last_sentence = later.sentence
                 out.append(d)
                 break
+    return out
+
+
+def _without_disowned(drafts: list[Draft]) -> list[Draft]:
+    """ "The Islamic Resistance claimed the attack ... Iran rejected accusations that it
+    was behind the attack": a deed someone else claimed is theirs; the denier's denial is
+    its own event, not a second, denied attack."""
+    out = []
+    for d in drafts:
+        claimed_by_other = d.status == "denied" and any(
+            c.type == d.type
+            and c.status == "claimed"
+            and c.actor not in (None, d.actor)
+            and 0 <= d.sentence - c.sentence <= 8
+            for c in drafts
+        )
+        if not claimed_by_other:
+            out.append(d)
     return out
 
 
@@ -509,7 +535,7 @@ def _shared_subject(
 COORDINATED_SPEECH = re.compile(
     r"^[^,;.\"\u201c\u201d]{0,60}?\s(?:and|but)\s+(?:also\s+|then\s+)?$", re.IGNORECASE
 )
-SAID_BEFORE = re.compile(r"\s+(?:said|says|announced|stated)\s+(?:that\s+)?$", re.IGNORECASE)
+SAID_BEFORE = re.compile(r"\s+(?:said|says|announced|stated)\b", re.IGNORECASE)
 
 
 def _state_speaker(
@@ -522,7 +548,10 @@ def _state_speaker(
             continue
         said = SAID_BEFORE.search(text, m.end, trig.start)
         between = text[m.end : said.start()] if said else ""
-        if said and len(between) < 40 and not re.search(r"[,;]", between):
+        # "said on Thursday that a second carrier ... would be sent": a short complement
+        told = text[said.end() : trig.start] if said else ""
+        close = len(between) < 40 and len(told) < 40
+        if said and close and not re.search(r"[,;]", between + told):
             return m.code
     return None
 

@@ -79,11 +79,14 @@ OWN_RETALIATION = re.compile(
     r"(?:\w+\s+){0,2}?(?:resume|respond|retaliate|attack|strike|target|hit|punish|launch|avenge)",
     re.IGNORECASE,
 )
+FUTURE_INSIDE = re.compile(r"\b(?:will|would|shall|to)\s+be\s+sent\b", re.IGNORECASE)
 EXPECTED = re.compile(r"\bexpected\s+to\b", re.IGNORECASE)
 ACCUSED_OF = re.compile(
     r"\baccus(?:ed|es|ing)\s+[^.;]{1,40}?\bof\s+(?:[\w-]+\s+){0,5}?(?:by\s+)?$",
     re.IGNORECASE,
 )
+# an apposition describing the subject: ", a mostly Yazidi force formed in 2014 to ...,"
+DESCRIPTION = re.compile(r",\s+(?:a|an|the|which|who)\s[^,;]{1,120},", re.IGNORECASE)
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})s?\b")
 INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # "made a push to oust", "an offensive to retake": the infinitive is the action itself
@@ -164,8 +167,11 @@ def skip_reason(sentence: str, trigger: Trigger, reference_year: int | None) -> 
     if _background(sentence) and _background_near(sentence, trigger):
         return "background"
     if reference_year is not None:
+        described = [a.span() for a in DESCRIPTION.finditer(sentence, 0, trigger.start)]
         for m in YEAR.finditer(sentence):
             year = int(m.group(1))
+            if any(s <= m.start() < e for s, e in described):
+                continue  # "The YBS, a force formed in 2014, denied ...": says who, not when
             if year < reference_year - 1 and abs(m.start() - trigger.start) < 90:
                 return "background"
     if trigger.type in PHYSICAL_TYPES and REQUESTED.search(before):
@@ -212,7 +218,11 @@ def status_of(sentence: str, trigger: Trigger, denial_at: int | None) -> str:
         ):
             return "planned"
         reported = _reported(sentence)
-        planned = bool(PLANNED_BEFORE.search(sentence[max(0, trigger.start - 50) : trigger.start]))
+        planned = bool(
+            PLANNED_BEFORE.search(sentence[max(0, trigger.start - 50) : trigger.start])
+            # "troops ... would be sent": the future is inside the trigger
+            or FUTURE_INSIDE.search(trigger.text)
+        )
         if reported:
             return "reported"
         if planned:

@@ -100,7 +100,7 @@ PERFORMED = re.compile(
     r"\s+(?:carried\s+out|conducted|launched|staged|mounted|executed|led|claimed|waged)",
     re.IGNORECASE,
 )
-APPOSITIVE = re.compile(r",\s+(?:the|a|an|one|its|their)\s[^,;]{1,80},", re.IGNORECASE)
+APPOSITIVE = re.compile(r",\s+(?:the|a|an|one|its|their)\s[^,;]{1,120},", re.IGNORECASE)
 # "X were killed when a drone struck": the subordinate clause has its own subject
 SUBORDINATE = re.compile(
     r"\b(?:when|while|because|until|once|where|although|though)\s+"

@@ -19,7 +19,7 @@ PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_le
 FORCES = (
     r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|convoys?|"
     r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent|"
-    r"commandos|sailors|reservists|guardsmen|fighters|(?:aircraft\s+)?carriers?|destroyers|"
+    r"commandos|sailors|reservists|guardsmen|fighters|(?:aircraft\s+)?carriers?|destroyers?|"
     r"(?:carrier\s+)?strike\s+groups?|bombers)"
 )
 
@@ -152,7 +152,8 @@ RULES: list[TriggerRule] = [
         r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
         r"reinforc(?:ed|es|ing)|"
         rf"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){{0,4}}?{FORCES}|"
-        rf"{FORCES}\s+(?:[\w-]+\s+){{0,9}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
+        # "a second carrier, the USS Carl Vinson, would be sent": an apposition may intervene
+        rf"{FORCES}\s*,?\s+(?:[\w-]+,?\s+){{0,9}}?(?:were|are|was|is|be|being|been)\s+(?:being\s+)?sent|"
         r"re-?deploy(?:ed|s|ing)?|re-?position(?:ed|s|ing)?\s+(?:in|to|into|at)|"
         rf"(?:moved|rushed|massed|poured)\s+(?:\w+\s+){{0,3}}?{FORCES}"
     ), hint=("deploy", "dispatch", "mobili", "arriv", "reinforc", "sen", "moved", "rushed",

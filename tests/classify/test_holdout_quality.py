@@ -1,7 +1,7 @@
 """The quality bar on the held-out set (tests/classify/data/holdout): eight articles of
 new stories and outlets (wire, regional, roundup, liveblog, scraped, machine-written),
 with gold read by hand and committed before the classifier ever ran on them. It scored
-F1 0.747 untuned; the bar is the figure reached after general fixes minus a margin, so a
+F1 0.747 untuned and 0.963 after; the bar is the figure reached after general fixes minus a margin, so a
 change that helps the seeds or the dev set by hurting unseen text fails here."""
 
 from pathlib import Path
@@ -15,6 +15,6 @@ HOLDOUT = Path(__file__).resolve().parent / "data" / "holdout"
 
 def test_holdout_set_f1_and_attribute_accuracy_stay_at_the_level_reached():
     result = evaluate_paths(HOLDOUT / "gold.jsonl", [HOLDOUT], registry=registry())
-    assert result.f1 >= 0.90, result.report(verbose=True)
+    assert result.f1 >= 0.93, result.report(verbose=True)
     assert (result.accuracy("status") or 0) >= 0.95, result.report()
     assert (result.accuracy("target") or 0) >= 0.55, result.report()

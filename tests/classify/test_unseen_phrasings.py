@@ -142,3 +142,33 @@ def test_page_furniture_lines_are_dropped_before_reading():
     )
     cleaned = clean("Title", body)
     assert cleaned.body == "Iraqi forces retook the town."
+
+
+def test_an_acronym_the_article_defines_names_the_new_group_later():
+    events = read(
+        "Two fighters of the Nineveh Plains Protection Units (NPU) were wounded. "
+        "The NPU, a Christian force founded in 2014 after the fall of Mosul, accused "
+        "the PMF of shelling its posts."
+    )
+    accusation = one(events, "condemn", "Nineveh Plains Protection Units")
+    assert accusation.target == "PMF"
+
+
+def test_forces_sent_with_an_apposition_between_are_a_planned_deployment_by_the_speaker():
+    events = read(
+        "A British official said on Friday that a destroyer, HMS Diamond, would be sent "
+        "to the Red Sea."
+    )
+    deployment = one(events, "deploy", "GBR")
+    assert (deployment.status, deployment.location) == ("planned", "Red Sea")
+
+
+def test_a_deed_claimed_by_one_group_is_not_a_second_denied_deed_of_its_denier():
+    events = read(
+        "A rocket attack on a base near Erbil wounded two soldiers on Sunday. "
+        "Kataib Hezbollah claimed responsibility for the attack. "
+        "Iran rejected accusations that it was behind the attack."
+    )
+    assert one(events, "deny", "IRN").status == "asserted"
+    assert [e for e in events if e.type == "attack" and e.actor == "IRN"] == []
+    assert one(events, "attack", "KH").status == "claimed"
