@@ -442,6 +442,10 @@ def _read_sentence(
                 target_code = others[0].code
             elif trig.type != "demand":
                 target_code = _previous_attacker(earlier + out, actor_code, registry)
+            if target_code is None and trig.type == "threaten":
+                # "Biden blamed the militias ... 'We will respond'": whom the threatener
+                # just blamed
+                target_code = _just_blamed(earlier + out, actor_code, s.index)
         if target_code is None and trig.type == "deny":
             target_code = _accuser(earlier + out, actor_code)
         if trig.type == "attack" and target_code is None and RETALIATION.search(trig.text):
@@ -491,10 +495,15 @@ def _read_sentence(
             partners = _acting_with(text, agent, view.actors)
             if trig.type != "agree" and out[-1].target in {p.code for p in partners}:
                 # "Egypt, Qatar and the UN condemned": Qatar condemns, is not condemned
-                out[-1].target = None
+                out[-1].target = (
+                    _accuser(earlier + out, actor_code) if trig.type == "deny" else None
+                )
             for partner in partners:
                 if partner.code not in (actor_code, out[-1].target):
-                    out.append(replace(out[-1], actor=partner.code, evidence=[text]))
+                    target = out[-1].target
+                    if trig.type == "deny":
+                        target = _accuser(earlier + out, partner.code) or target
+                    out.append(replace(out[-1], actor=partner.code, target=target, evidence=[text]))
     return out
 
 
@@ -867,6 +876,14 @@ def _previous_attacker(
             if registry is not None and _family(registry, actor, d.actor):
                 continue
             return d.actor
+    return None
+
+
+def _just_blamed(drafts: list[Draft], actor: str | None, index: int) -> str | None:
+    for d in reversed(drafts):
+        recent = index - 3 <= d.sentence <= index
+        if recent and d.type == "condemn" and d.actor == actor and d.target:
+            return d.target
     return None
 
 

@@ -172,3 +172,20 @@ def test_a_deed_claimed_by_one_group_is_not_a_second_denied_deed_of_its_denier()
     assert one(events, "deny", "IRN").status == "asserted"
     assert [e for e in events if e.type == "attack" and e.actor == "IRN"] == []
     assert one(events, "attack", "KH").status == "claimed"
+
+
+def test_a_vow_to_respond_after_a_blame_threatens_the_blamed():
+    events = read(
+        "A drone hit a patrol base in Syria on Monday. The Pentagon blamed Kataib "
+        'Hezbollah for the strike. "We will respond," US Defense Secretary Lloyd Austin said.'
+    )
+    assert one(events, "threaten", "USA").target == "KH"
+
+
+def test_each_of_two_named_deniers_denies_to_its_own_accuser():
+    events = read(
+        "Ankara blamed the PKK for the bombing in Ankara. "
+        "The PKK and the SDF both denied any involvement in it."
+    )
+    assert one(events, "deny", "PKK").target == "TUR"
+    assert one(events, "deny", "SDF").status == "asserted"
