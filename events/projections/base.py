@@ -84,6 +84,10 @@ class Projector:
             self.apply(batch)
 
     def _locked_checkpoint(self) -> Checkpoint:
+        # One query once the row exists (every batch but the first ever).
+        locked = Checkpoint.objects.select_for_update().filter(name=self.name).first()
+        if locked is not None:
+            return locked
         Checkpoint.objects.get_or_create(name=self.name)
         return Checkpoint.objects.select_for_update().get(name=self.name)
 
@@ -105,9 +109,18 @@ class Projector:
             return len(events)
 
     def catch_up(self, *, batch_size: int = DEFAULT_BATCH) -> int:
+        """Apply batches until one comes back short of `batch_size`.
+
+        A short batch read everything `read_all` could hand out then; whatever becomes
+        visible later was committed by a writer whose own wake-up (or the periodic
+        catch-up) runs this again. Not asking once more saves a locked, empty batch on
+        every wake-up.
+        """
         total = 0
         while applied := self.run_once(batch_size=batch_size):
             total += applied
+            if applied < batch_size:
+                break
         return total
 
     def rebuild(self, *, progress: Progress | None = None) -> int:

@@ -46,6 +46,16 @@ def place_of(state: IncidentState, country_names: CountryNames) -> str:
     return location
 
 
+def may_have_key(state: IncidentState) -> bool:
+    """Whether `force_key` can give the state a key (everything but the place's name)."""
+    return bool(
+        state.type in FORCE_TYPES
+        and state.actor
+        and state.country
+        and (state.fields.get("quantity") or None)
+    )
+
+
 def force_key(state: IncidentState, country_names: CountryNames) -> Key | None:
     quantity = state.fields.get("quantity") or None
     if state.type not in FORCE_TYPES or not state.actor or not state.country or not quantity:

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import reduce
 from typing import Any
 
+import orjson
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from events import store
 from events.domain import STREAM_PREFIX
@@ -83,6 +85,16 @@ def states_of(rows: Iterable[IncidentRow]) -> list[IncidentState]:
     return [IncidentState.from_json(row.state) for row in rows]
 
 
+def states_in(rows: QuerySet[IncidentRow]) -> list[IncidentState]:
+    """The states of the rows the query selects, fetched as JSON text and decoded with
+    orjson: no model instances, no JSONField decoding (a batch reads hot groups whole)."""
+    texts = rows.annotate(state_text=Cast("state", output_field=TextField()))
+    return [
+        IncidentState.from_json(orjson.loads(text))
+        for text in texts.values_list("state_text", flat=True)
+    ]
+
+
 _SUMMARY_COLUMNS = ("incident_id", "type", "actor", "target", "world_date", "status", "factuality")
 
 
@@ -125,14 +137,28 @@ def any_of(conditions: Iterable[Q]) -> Q:
     return reduce(operator.or_, conditions, Q(pk__in=[]))
 
 
+def _at_place(actor: str, country: str, place: str, names: CountryNames) -> Q:
+    """Incident rows whose place (forces.place_of) can be `place`: read only those, not
+    every report of the actor in the country (a hot group is hundreds of states)."""
+    here = Q(actor=actor, country=country)
+    if place:
+        return here & Q(location=place)
+    country_wide = Q(location__isnull=True) | Q(location="")
+    for code, name in names:
+        if code == country:
+            country_wide |= Q(location__iexact=name)
+    return here & country_wide
+
+
 def _refresh_forces(touched: Sequence[IncidentState]) -> None:
+    if not any(forces.may_have_key(s) for s in touched):
+        return  # most batches: no need to read the registry's country names
     names = country_level_names()
     keys = {key for s in touched if (key := forces.force_key(s, names))}
     if not keys:
         return
-    groups = {(k[0], k[1]) for k in keys}
     rows = IncidentRow.objects.filter(type__in=forces.FORCE_TYPES).filter(
-        any_of(Q(actor=a, country=c) for a, c in groups)
+        any_of(_at_place(actor, country, place, names) for actor, country, place, _ in keys)
     )
     ForceLevel.objects.filter(
         any_of(Q(actor=a, country=c, place=p, unit=u) for a, c, p, u in keys)
@@ -147,7 +173,7 @@ def _refresh_forces(touched: Sequence[IncidentState]) -> None:
                 "unit": r.unit,
                 "data": r.to_json(),
             }
-            for r in forces.force_rows(states_of(rows), names, force_window_days())
+            for r in forces.force_rows(states_in(rows), names, force_window_days())
             if r.key in keys
         ),
     )
@@ -172,6 +198,8 @@ def _refresh_stances(touched: Sequence[IncidentState]) -> None:
 def _refresh_ultimatums(touched: Sequence[IncidentState]) -> None:
     """Recompute the ultimatums a touched incident can decide: its own, those between the
     two sides of an attack, and those addressed to whoever withdrew."""
+    if not any(s.type in ultimatums.RELEVANT_TYPES for s in touched):
+        return
     ids = {s.incident_id for s in touched}
     pairs: set[tuple[str, str]] = set()
     withdrawers: set[str] = set()
@@ -185,7 +213,7 @@ def _refresh_ultimatums(touched: Sequence[IncidentState]) -> None:
         | Q(addressee__in=withdrawers)
         | any_of(Q(issuer=a, addressee=t) for a, t in pairs)
     ).delete()
-    recompute = states_of(
+    recompute = states_in(
         IncidentRow.objects.filter(type="ultimatum").filter(
             Q(incident_id__in=ids)
             | Q(target__in=withdrawers)
@@ -231,8 +259,8 @@ class IncidentProjector(Projector):
             return
         stream_ids = {e.stream_id for e in incident_events}
         before = {
-            row.stream_id: IncidentState.from_json(row.state)
-            for row in IncidentRow.objects.filter(stream_id__in=stream_ids)
+            state.stream_id: state
+            for state in states_in(IncidentRow.objects.filter(stream_id__in=stream_ids))
         }
         after = fold_incidents(incident_events, before)
         changed = [after[s] for s in sorted(stream_ids) if s in after]

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import F
 
 from events import store
 from events.models import StreamTypeCount
@@ -32,12 +31,19 @@ class StreamTypeCountProjector(Projector):
     tables = (StreamTypeCount,)
 
     def apply(self, events: Sequence[store.RecordedEvent]) -> None:
-        for (kind, event_type), n in count_events(events).items():
-            updated = StreamTypeCount.objects.filter(
-                stream_type=kind, event_type=event_type
-            ).update(count=F("count") + n)
-            if not updated:
-                StreamTypeCount.objects.create(stream_type=kind, event_type=event_type, count=n)
+        counts = sorted(count_events(events).items())
+        if not counts:
+            return
+        # One statement for the whole batch: add to each count, creating missing rows.
+        table = connection.ops.quote_name(StreamTypeCount._meta.db_table)
+        rows = ", ".join(["(%s, %s, %s)"] * len(counts))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO {table} (stream_type, event_type, "count") VALUES {rows} '
+                "ON CONFLICT (stream_type, event_type) "
+                f'DO UPDATE SET "count" = {table}."count" + excluded."count"',
+                [value for (kind, event_type), n in counts for value in (kind, event_type, n)],
+            )
 
     def build(self, replay: LogReplay) -> None:
         if connection.vendor == "postgresql":
