@@ -582,9 +582,16 @@ def _names_itself(trig: Trigger, agent: ActorMention, view: SentenceView) -> boo
     """The accused named right after the verb is the accuser too ("Americans ... accusing
     Washington"): the accuser was misread."""
     return any(
-        m is not agent and m.code == agent.code and trig.end <= m.start <= trig.end + 6
+        m is not agent
+        and m.code == agent.code
+        and trig.end <= m.start <= trig.end + 6
+        # "a violation of Iraqi sovereignty" said by Iraq: its own, as it should be
+        and not OWN_SOVEREIGNTY.match(view.sentence.text, m.end)
         for m in view.actors
     )
+
+
+OWN_SOVEREIGNTY = re.compile(r"\s+(?:sovereignty|territory|airspace|soil|security)\b", re.I)
 
 
 def head_noun(words: str) -> str:

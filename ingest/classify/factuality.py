@@ -76,7 +76,10 @@ BACKGROUND = re.compile(
 # "warned that it would resume operations against US forces": the speaker's own act
 OWN_RETALIATION = re.compile(
     r"\s+that\s+(?:it|they|we|the\s+group|its\s+forces|its\s+fighters)\s+(?:would|will)\s+"
-    r"(?:\w+\s+){0,2}?(?:resume|respond|retaliate|attack|strike|target|hit|punish|launch|avenge)",
+    r"(?:\w+\s+){0,2}?(?:resume|respond|retaliate|attack|strike|target|hit|punish|launch|avenge)"
+    # "warned that the operations would continue until ...": its own operations go on
+    r"|\s+that\s+(?:the|its|their|our|these|such)\s+(?:operations?|attacks?|strikes?)\s+"
+    r"(?:would|will)\s+(?:continue|go\s+on|intensify|expand)",
     re.IGNORECASE,
 )
 FUTURE_INSIDE = re.compile(r"\b(?:will|would|shall|to)\s+be\s+sent\b", re.IGNORECASE)

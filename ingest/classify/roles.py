@@ -100,6 +100,10 @@ PERFORMED = re.compile(
     r"\s+(?:carried\s+out|conducted|launched|staged|mounted|executed|led|claimed|waged)",
     re.IGNORECASE,
 )
+BACKED_BY = re.compile(
+    r"\b(?:backed|supported|aided|assisted|covered)\s+by\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 APPOSITIVE = re.compile(r",\s+(?:the|a|an|one|its|their)\s[^,;]{1,120},", re.IGNORECASE)
 # "X were killed when a drone struck": the subordinate clause has its own subject
 SUBORDINATE = re.compile(
@@ -168,6 +172,13 @@ def _speech_agent(
     that ... has given Turkey 48 hours"), else whoever comes nearest."""
     if trigger.rule.subject_is_patient:
         return candidates[0] if candidates else None
+    if RELATIVE_PRONOUN_SUBJECT.search(sentence, 0, trigger.start):
+        # "the strike killed X, whom it blamed for ...": "it" is the sentence's speaker
+        said = REPORTING.search(sentence, 0, trigger.start)
+        speakers = [
+            m for m in mentions if _usable(m) and not m.after_of and said and m.end <= said.start()
+        ]
+        return speakers[0] if speakers else None
     if candidates:
         # a relative clause has its own subject: "forces that Washington had backed"
         nearest = candidates[-1]
@@ -179,6 +190,12 @@ def _speech_agent(
     for m in REPORTING.finditer(sentence, 0, trigger.start):
         complement_start = m.end()
     inner = [m for m in candidates if m.start >= complement_start and not m.after_of]
+    if (
+        inner
+        and complement_start
+        and COMPLEMENT_THEN_AND.search(sentence, inner[0].end, trigger.start)
+    ):
+        inner = []
     if inner:
         return inner[0]
     outer = [m for m in candidates if m.start < complement_start and not m.after_of]
@@ -189,6 +206,18 @@ def _speech_agent(
         if spoken:
             return spoken[0]
     return candidates[-1] if candidates else None
+
+
+RELATIVE_PRONOUN_SUBJECT = re.compile(
+    r",\s+(?:whom|which|who)\s+(?:it|they)\s+(?:had\s+|has\s+)?$", re.IGNORECASE
+)
+# "said the SDF was critical ... and called on Turkey": the complement's subject has its
+# own verb; the verb coordinated after it is the speaker's
+COMPLEMENT_THEN_AND = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|would|will)\b[^,;\"\u201c\u201d]{0,80}\sand\s+"
+    r"(?:also\s+|then\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _first_conjunct(
@@ -284,6 +313,9 @@ def assign_roles(
                 # "pause its Syria offensive": a country's name before a noun is where
                 and not (m.country_name and trigger.rule.noun)
                 and not IRREGULARS.search(gap)
+                # "factions backed by Turkish drones attacked": the backer is no subject
+                # (but "backed by US airstrikes": the US carries out the airstrikes)
+                and (trigger.rule.noun or not BACKED_BY.search(sentence, 0, m.start))
             ):
                 agent, rule = _first_conjunct(sentence, m, mentions), "modifier"
             break
@@ -330,7 +362,12 @@ def assign_roles(
             agent = _speech_agent(sentence, trigger, mentions, candidates)
         else:
             # the subject, not an object of a preposition, unless it names forces on stage
-            subjects = [m for m in candidates if not m.after_of or m.force]
+            subjects = [
+                m
+                for m in candidates
+                if (not m.after_of or m.force)
+                and not (BACKED_BY.search(sentence, 0, m.start) and m is not candidates[0])
+            ]
             if trigger.type in ("deploy", "withdraw"):
                 # "US troops leaving Syria will move to": the forces move, not the place
                 subjects = [m for m in subjects if m.force] or subjects

@@ -20,7 +20,8 @@ FORCES = (
     r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|convoys?|"
     r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent|"
     r"commandos|sailors|reservists|guardsmen|fighters|(?:aircraft\s+)?carriers?|destroyers?|"
-    r"(?:carrier\s+)?strike\s+groups?|bombers)"
+    r"(?:carrier\s+)?strike\s+groups?|bombers|"
+    r"(?:air\s+defen[cs]e\s+|missile\s+|Patriot\s+)?batteries)"
 )
 
 

@@ -189,3 +189,39 @@ def test_each_of_two_named_deniers_denies_to_its_own_accuser():
     )
     assert one(events, "deny", "PKK").target == "TUR"
     assert one(events, "deny", "SDF").status == "asserted"
+
+
+def test_a_relative_clause_with_a_pronoun_subject_is_the_speakers_act():
+    text = "said the raid killed Abu Salem, an al-Qaeda commander, whom it blamed for a bombing."
+    assert one(read("The Syrian army " + text), "condemn", "SYR").target == "AQ"
+    # no speaker named: nobody is read as blaming, least of all the one blamed
+    assert [e for e in read("The army " + text) if e.type == "condemn"] == []
+
+
+def test_a_speech_verb_after_a_complement_clause_is_the_speakers():
+    events = read(
+        "French President Emmanuel Macron said the Kurdish forces were vital against ISIS "
+        "and called on Ankara to halt its offensive."
+    )
+    assert one(events, "demand", "FRA").target == "TUR"
+
+
+def test_the_backer_of_attacking_factions_is_not_the_attacker_but_does_its_own_strikes():
+    events = read("Rebel factions backed by Russian jets attacked Kurdish positions near Afrin.")
+    assert [e for e in events if e.type == "attack" and e.actor == "RUS"] == []
+    backed = read("Iraqi troops, backed by US airstrikes, stormed the village.")
+    assert one(backed, "attack", "USA").status == "asserted"
+
+
+def test_own_operations_that_will_continue_are_a_threat_and_own_sovereignty_is_no_misreading():
+    events = read(
+        "The Revolutionary Guards warned that the operations would continue. "
+        "Jordan's foreign ministry called the raid a violation of Jordanian sovereignty."
+    )
+    assert one(events, "threaten", "IRGC").status == "asserted"
+    assert one(events, "condemn", "JOR").status == "asserted"
+
+
+def test_air_defence_batteries_sent_north_are_a_deployment():
+    events = read("The Israeli military said it had sent air defence batteries to Haifa.")
+    assert one(events, "deploy", "ISR").location == "Haifa"
