@@ -16,7 +16,7 @@ from ingest.classify.types import ArticleInput, ExtractedEvent
 if TYPE_CHECKING:
     from ingest.classify.lexicon import Registry
 
-CLASSIFIER_VERSION = "rules-2026.11.7"
+CLASSIFIER_VERSION = "rules-2026.11.8"
 
 logger = logging.getLogger("ingest.classify")
 

@@ -75,7 +75,9 @@ ORG_HEAD = (
 UNKNOWN_ORG = re.compile(
     rf"\b(?:(?:Jaish|Liwa|Kataib|Kata'ib|Harakat|Saraya|Ansar|Asaib|Jabhat|Hayat)"
     rf"(?:\s+(?:al-|al\s|[A-Z])[\w'-]+){{1,3}}"
-    rf"|(?:[A-Z][\w'-]+\s+){{1,4}}(?:{ORG_HEAD}))\b"
+    rf"|(?:[A-Z][\w'-]+\s+){{1,4}}(?:{ORG_HEAD})"
+    # "the Democratic Party of Iranian Kurdistan": the name goes on after "of"
+    rf"(?P<of>\s+of\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{0,2}})?)\b"
 )
 
 
@@ -153,10 +155,20 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
             covered.append((s, e))
     for unknown in UNKNOWN_ORG.finditer(sentence):
         s, e = unknown.start(), unknown.end()
-        if any(s < ce and cs < e for cs, ce in covered):
-            continue
         name = unknown.group(0)
-        if name.split()[0] in ("The", "A", "An", "In", "On", "This", "That"):
+        first = name.split()[0]
+        if first in ("The", "A", "An") and len(name.split()) > 2:
+            s += len(first) + 1  # "The Democratic Party ...": the article is no part of it
+            name = sentence[s:e]
+        elif first in ("The", "A", "An", "In", "On", "This", "That"):
+            continue
+        tail = unknown.start("of") if unknown.group("of") else e
+        # a demonym inside the name's "of" part is part of the name, not an actor on stage
+        inside = [m for m in mentions if tail <= m.start and m.end <= e]
+        if inside:
+            mentions = [m for m in mentions if m not in inside]
+            covered = [(cs, ce) for cs, ce in covered if not (tail <= cs and ce <= e)]
+        if any(s < ce and cs < e for cs, ce in covered):
             continue
         before = sentence[max(0, s - 40) : s]
         mentions.append(

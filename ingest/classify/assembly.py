@@ -815,7 +815,7 @@ POSSESSIVE_FORCES = re.compile(rf"(?:Its|Their)\s+(?:own\s+)?{FORCES}\b")
 DESCRIPTOR = re.compile(
     r"The\s+(?:ministry|government|spokes(?:man|woman|person)|statement|group|militia|movement|"
     r"army|military|minister|president|office|council|organi[sz]ation|militants|rebels|"
-    r"fighters|insurgents)\b"
+    r"fighters|insurgents|party)\b"
     # "Government spokesman Muammar al-Eryani accused ...": the government just named
     r"|(?:The\s+)?(?:Government|Ministry|Army|Military)\s+spokes(?:man|woman|person)\b"
 )

@@ -225,3 +225,15 @@ def test_own_operations_that_will_continue_are_a_threat_and_own_sovereignty_is_n
 def test_air_defence_batteries_sent_north_are_a_deployment():
     events = read("The Israeli military said it had sent air defence batteries to Haifa.")
     assert one(events, "deploy", "ISR").location == "Haifa"
+
+
+def test_a_new_party_named_with_a_demonym_after_of_is_one_actor_and_the_party_continues_it():
+    found = codes_of("The Kurdistan Free Life Party of Iranian Kurds said so.")
+    assert found == [("Kurdistan Free Life Party of Iranian Kurds", False)]
+    events = read(
+        "The Komala Party of Iranian Kurdistan said its offices were shelled. "
+        "The party accused Tehran of collective punishment."
+    )
+    assert one(events, "condemn", "Komala Party of Iranian Kurdistan").target == "IRN"
+    # a name that opens with a demonym is still that state's body
+    assert codes_of("Turkish Armed Forces said so.")[0][0] == "TUR"
