@@ -23,7 +23,7 @@ from events import store
 from events.domain import STREAM_PREFIX
 from events.projections import forces, stances, ultimatums
 from events.projections.base import LogReplay, Projector
-from events.projections.bulk import BackgroundCopy, copy_line, write_rows
+from events.projections.bulk import BackgroundCopy, copy_text, escaped, json_text, write_rows
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.forces import CountryNames
 from events.projections.incident_state import (
@@ -75,6 +75,36 @@ def incident_values(state: IncidentState) -> tuple[Any, ...]:
         state.confidence,
         state.to_json(),
     )
+
+
+def _text(value: Any) -> str:
+    return escaped(value) if type(value) is str else copy_text(value)
+
+
+def incident_line(state: IncidentState) -> str:
+    """`copy_line(incident_values(state))`, unrolled: a rebuild writes half a million of
+    these, and the generic per-value dispatch was a third of their cost."""
+    fields = state.fields
+    return (
+        f"{_text(state.incident_id)}\t{_text(state.stream_id)}\t{state.version}\t"
+        f"{_text(str(fields['type']))}\t{_text(fields.get('actor'))}\t"
+        f"{_text(fields.get('target'))}\t{_text(fields.get('location'))}\t"
+        f"{_text(fields.get('country'))}\t{state.world_date.isoformat()}\t"
+        f"{_text(state.factuality)}\t{_text(state.status)}\t{'t' if state.verified else 'f'}\t"
+        f"{'t' if state.needs_review else 'f'}\t{state.confidence!s}\t"
+        f"{json_text(state.to_json())}\n"
+    )
+
+
+def source_lines(states: Iterable[IncidentState]) -> Iterator[str]:
+    """`copy_line` of each of `source_values(states)`, unrolled likewise."""
+    for state in states:
+        incident_id = _text(state.incident_id)
+        for source in state.active_sources:
+            yield (
+                f"{incident_id}\t{copy_text(source.get('article_id'))}\t"
+                f"{_text(source.get('outlet'))}\t{_text(source.get('url'))}\n"
+            )
 
 
 def incident_columns(state: IncidentState) -> dict[str, Any]:
@@ -288,11 +318,9 @@ class IncidentProjector(Projector):
             BackgroundCopy(replay.fresh, own_connection=True) as other_writer,
         ):
             incident_writer.write_table(
-                IncidentRow, INCIDENT_FIELDS, (copy_line(incident_values(s)) for s in states)
+                IncidentRow, INCIDENT_FIELDS, (incident_line(s) for s in states)
             )
-            other_writer.write_table(
-                IncidentSource, SOURCE_FIELDS, (copy_line(row) for row in source_values(states))
-            )
+            other_writer.write_table(IncidentSource, SOURCE_FIELDS, source_lines(states))
             _write_derived(states, names, window, half_life, other_writer.write_rows)
 
 
