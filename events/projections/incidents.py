@@ -309,6 +309,8 @@ class IncidentProjector(Projector):
             stance_half_life_days(),
         )
         if connection.vendor != "postgresql":
+            write_rows(IncidentRow, (incident_columns(s) for s in states))
+            write_rows(IncidentSource, source_columns(states))
             _write_derived(states, names, window, half_life, write_rows)
             return
         # The server stores and indexes the incidents on one connection, and the other
@@ -331,10 +333,7 @@ def _write_derived(
     half_life_days: float,
     write: Callable[[type[Model], Iterable[dict[str, Any]]], None],
 ) -> None:
-    """Every force, stance and ultimatum row of the incidents (a rebuild's)."""
-    if connection.vendor != "postgresql":
-        write(IncidentRow, (incident_columns(s) for s in states))
-        write(IncidentSource, source_columns(states))
+    """Every force, stance and ultimatum row of the incidents, handed to `write`."""
     write(
         ForceLevel,
         (
