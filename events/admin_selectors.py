@@ -160,7 +160,16 @@ MAIN_ACTORS_SHOWN = 12
 def incidents_per_week(*, weeks: int = CHART_WEEKS) -> dict[str, Any]:
     """Active incidents per week and type over the last `weeks` weeks that have any."""
     live = IncidentRow.objects.filter(status=incident_state.ACTIVE)
-    latest = live.order_by("-world_date").values_list("world_date", flat=True).first()
+    # The window ends at the newest incident with a date of its own. An incident with no
+    # date and no dated source stands at the day it was recorded, which would drag a
+    # chart of historical news to this week and leave it empty.
+    dated = live.exclude(state__fields__occurred_on=None)
+    latest = (
+        (dated if dated.exists() else live)
+        .order_by("-world_date")
+        .values_list("world_date", flat=True)
+        .first()
+    )
     if latest is None:
         return {"labels": [], "datasets": []}
     first_week = latest - timedelta(days=latest.weekday()) - timedelta(weeks=weeks - 1)

@@ -303,6 +303,15 @@ def test_dashboard_draws_from_the_projections(editor_client: Client, report: Any
     assert {lag.name: lag.behind for lag in page.context["lags"]}["incidents"] == 0
 
 
+def test_dashboard_chart_covers_the_weeks_of_dated_news(editor_client: Client, report: Any) -> None:
+    report()  # 4 January 2024
+    report(type="condemn", occurred_on=None, date_precision=None, killed=None)  # undated
+    project()
+    chart = editor_client.get("/admin/events/incidentrow/dashboard/").context["chart"]
+    assert chart["labels"][-1] == "2024-01-01", "the window ends at the dated incident's week"
+    assert {d["label"]: sum(d["data"]) for d in chart["datasets"]} == {"attack": 1}
+
+
 def test_dashboard_lists_forces_and_open_ultimatums(editor_client: Client, report: Any) -> None:
     report(
         type="force_level",
