@@ -315,10 +315,10 @@ class IncidentProjector(Projector):
             return
         # The server stores and indexes the incidents on one connection, and the other
         # tables on a second, while Python formats the next rows (bulk.BackgroundCopy).
-        with (
-            BackgroundCopy(replay.fresh) as incident_writer,
-            BackgroundCopy(replay.fresh, own_connection=True) as other_writer,
-        ):
+        # Both are set up (queries on this connection) before either thread starts.
+        incident_writer = BackgroundCopy(replay.fresh)
+        other_writer = BackgroundCopy(replay.fresh, own_connection=True)
+        with incident_writer, other_writer:
             incident_writer.write_table(
                 IncidentRow, INCIDENT_FIELDS, (incident_line(s) for s in states)
             )
