@@ -72,6 +72,13 @@ class FreshTables:
                     f"ALTER TABLE {_quoted(self.schema)}.{_quoted(table)} SET SCHEMA {home}"
                 )
             cursor.execute(f"DROP SCHEMA {retired} CASCADE")
+            # Fresh tables have no statistics yet: without them the planner guesses (and
+            # the API's paged reads pick sequential scans) until autovacuum comes by.
+            for model in self.tables:
+                cursor.execute(
+                    f"ANALYZE {_quoted(self.live[model._meta.db_table])}."
+                    f"{_quoted(model._meta.db_table)}"
+                )
 
 
 def _references(statement: object, model: type[models.Model]) -> bool:

@@ -33,6 +33,14 @@ class IncidentRow(models.Model):
         indexes = [
             models.Index(fields=["actor", "target"], name="proj_incident_pair"),
             models.Index(fields=["actor", "country"], name="proj_incident_actor_country"),
+            # The API pages incidents in this order, whole or filtered by actor or type.
+            models.Index(fields=["world_date", "incident_id"], name="proj_incident_page"),
+            models.Index(
+                fields=["actor", "world_date", "incident_id"], name="proj_incident_actor_page"
+            ),
+            models.Index(
+                fields=["type", "world_date", "incident_id"], name="proj_incident_type_page"
+            ),
         ]
 
     def __str__(self) -> str:
