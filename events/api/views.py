@@ -55,6 +55,28 @@ def answer(
     return conditional_response(request, point, guarded, ticks)
 
 
+def paged_answer(
+    request: Request,
+    query_params: type,
+    select_page: Callable[..., Any],
+    filters: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    ticks: str = selectors.STILL,
+) -> HttpResponseBase:
+    """A page of a state list: parse the query, pick the time point, select one page with
+    the filters `filters` reads from the query, and answer it conditionally."""
+    p = params.parse(query_params, request)
+    point = params.time_point(p)
+    return answer(
+        request,
+        point,
+        lambda: page_json(
+            request, select_page(point, offset=p["offset"], limit=p["limit"], **filters(p))
+        ),
+        ticks=ticks,
+    )
+
+
 class EventLogView(ReadView):
     @extend_schema(
         operation_id="events_list",
@@ -93,17 +115,11 @@ class IncidentListView(ReadView):
         summary="Incidents, filtered",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        p = params.parse(params.IncidentParams, request)
-        point = params.time_point(p)
-        return answer(
+        return paged_answer(
             request,
-            point,
-            lambda: page_json(
-                request,
-                selectors.list_incidents(
-                    point, params.incident_filter(p), limit=p["limit"], offset=p["offset"]
-                ),
-            ),
+            params.IncidentParams,
+            selectors.list_incidents,
+            lambda p: {"wanted": params.incident_filter(p)},
         )
 
 
@@ -158,21 +174,11 @@ class ForceListView(ReadView):
         summary="Force levels per actor, country and place",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        p = params.parse(params.ForceParams, request)
-        point = params.time_point(p)
-        return answer(
+        return paged_answer(
             request,
-            point,
-            lambda: page_json(
-                request,
-                selectors.forces_page(
-                    point,
-                    actor=p.get("actor"),
-                    country=p.get("country"),
-                    offset=p["offset"],
-                    limit=p["limit"],
-                ),
-            ),
+            params.ForceParams,
+            selectors.forces_page,
+            lambda p: {"actor": p.get("actor"), "country": p.get("country")},
         )
 
 
@@ -184,21 +190,11 @@ class StanceListView(ReadView):
         summary="Stances of ordered actor pairs, from -10 (hostile) to +10 (friendly)",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        p = params.parse(params.StanceParams, request)
-        point = params.time_point(p)
-        return answer(
+        return paged_answer(
             request,
-            point,
-            lambda: page_json(
-                request,
-                selectors.stances_page(
-                    point,
-                    actor=p.get("actor"),
-                    target=p.get("target"),
-                    offset=p["offset"],
-                    limit=p["limit"],
-                ),
-            ),
+            params.StanceParams,
+            selectors.stances_page,
+            lambda p: {"actor": p.get("actor"), "target": p.get("target")},
             ticks=selectors.DAILY,  # scores decay by the day
         )
 
@@ -211,20 +207,13 @@ class UltimatumListView(ReadView):
         summary="Ultimatums and their status",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        p = params.parse(params.UltimatumParams, request)
-        point = params.time_point(p)
-        return answer(
+        return paged_answer(
             request,
-            point,
-            lambda: page_json(
-                request,
-                selectors.ultimatums_page(
-                    point,
-                    status=p.get("status"),
-                    actors={p["actor"]} if p.get("actor") else None,
-                    offset=p["offset"],
-                    limit=p["limit"],
-                ),
-            ),
+            params.UltimatumParams,
+            selectors.ultimatums_page,
+            lambda p: {
+                "status": p.get("status"),
+                "actors": {p["actor"]} if p.get("actor") else None,
+            },
             ticks=selectors.EVERY_MINUTE,  # open ones expire at their deadline
         )
