@@ -1,5 +1,8 @@
 """Real processes for the benchmarks: a Redis server, gunicorn and celery workers, each
 in its own session (process group) and always stopped at the end, on a scratch database.
+
+The worker tests and fault drills build their own Stack on the pieces here (ports,
+Process, database_url, wait_for): tests/ingest/processes.py.
 """
 
 from __future__ import annotations
@@ -35,13 +38,20 @@ def port_answers(port: int) -> bool:
         return False
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+def wait_for(
+    condition: Callable[[], bool],
+    timeout: float,
+    what: str,
+    *,
+    interval: float = 0.1,
+    error: type[Exception] = RuntimeError,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.1)
-    raise RuntimeError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+    raise error(f"timed out after {timeout}s waiting for {what}")
 
 
 def database_url(settings_dict: dict[str, Any]) -> str:
@@ -80,6 +90,9 @@ class Process:
                 os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait(5)
         self._log.close()
+
+    def stop(self) -> None:
+        self.kill(signal.SIGTERM)
 
     def log(self) -> str:
         if not self._log.closed:

@@ -6,91 +6,30 @@ children at once, and is always stopped in teardown.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from events.benchmarks import processes as shared
+from events.benchmarks.processes import BIN, ROOT, Process, free_port, port_answers
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def port_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
+__all__ = ["BIN", "ROOT", "Process", "Stack", "free_port", "port_answers", "wait_for"]
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    """As the benchmarks wait, but a timeout fails the test."""
+    shared.wait_for(condition, timeout, what, interval=0.2, error=AssertionError)
 
 
 def test_database_url() -> str:
     """The database pytest-django created, for processes that are not this one."""
-    db = connection.settings_dict
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
-class Process:
-    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = self.log_path.open("ab")
-        self.popen = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    @property
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def kill(self, sig: signal.Signals = signal.SIGKILL) -> None:
-        if self.alive:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, sig)
-        try:
-            self.popen.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(5)
-        self._log.close()
-
-    def stop(self) -> None:
-        self.kill(signal.SIGTERM)
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")[-4000:]
+    return shared.database_url(connection.settings_dict)
 
 
 class Stack:
@@ -220,4 +159,4 @@ class Stack:
 
     def stop_all(self) -> None:
         for process in reversed(self.processes):
-            process.kill()
+            process.kill(signal.SIGKILL)
