@@ -11,16 +11,16 @@ class IncidentRow(models.Model):
     """One incident's current state; `state` is the full fold, the columns are for filters."""
 
     incident_id = models.UUIDField(primary_key=True)
-    stream_id = models.CharField(max_length=200, unique=True)
+    stream_id = models.CharField(max_length=200)
     version = models.PositiveIntegerField()
-    type = models.CharField(max_length=20, db_index=True)
-    actor = models.CharField(max_length=120, null=True, db_index=True)
-    target = models.CharField(max_length=120, null=True, db_index=True)
+    type = models.CharField(max_length=20)
+    actor = models.CharField(max_length=120, null=True)
+    target = models.CharField(max_length=120, null=True)
     location = models.CharField(max_length=200, null=True)
-    country = models.CharField(max_length=3, null=True, db_index=True)
-    world_date = models.DateField(db_index=True)
+    country = models.CharField(max_length=3, null=True)
+    world_date = models.DateField()
     factuality = models.CharField(max_length=12)
-    status = models.CharField(max_length=12, db_index=True)
+    status = models.CharField(max_length=12)
     verified = models.BooleanField(default=False)
     needs_review = models.BooleanField(default=False)
     confidence = models.FloatField()
@@ -29,8 +29,18 @@ class IncidentRow(models.Model):
     class Meta:
         db_table = "events_proj_incident"
         ordering = ["world_date", "incident_id"]
-        # The projector recomputes stances per pair and forces per actor and country.
+        # Only the indexes some query uses: a rebuild builds each one over every incident,
+        # and the projector updates each one per row. No `db_index=True` on the columns:
+        # on PostgreSQL that adds a second, LIKE-only (varchar_pattern_ops) index per
+        # column, and nothing here filters with LIKE. Type, actor and date lookups use the
+        # composite indexes below, which start with those columns.
+        constraints = [models.UniqueConstraint(fields=["stream_id"], name="proj_incident_stream")]
         indexes = [
+            models.Index(fields=["target"], name="proj_incident_target"),
+            models.Index(fields=["country"], name="proj_incident_country"),
+            # Few rows are retracted or merged: the admin's filters on them read this.
+            models.Index(fields=["status"], name="proj_incident_status"),
+            # The projector recomputes stances per pair and forces per actor and country.
             models.Index(fields=["actor", "target"], name="proj_incident_pair"),
             models.Index(fields=["actor", "country"], name="proj_incident_actor_country"),
             # The API pages incidents in this order, whole or filtered by actor or type.
@@ -52,11 +62,13 @@ class IncidentSource(models.Model):
 
     incident = models.ForeignKey(IncidentRow, on_delete=models.CASCADE, related_name="source_rows")
     article_id = models.BigIntegerField(null=True, db_index=True)
-    outlet = models.CharField(max_length=200, null=True, db_index=True)
+    outlet = models.CharField(max_length=200, null=True)
     url = models.TextField(null=True)
 
     class Meta:
         db_table = "events_proj_incident_source"
+        # Not `db_index=True`: that adds a LIKE-only index too (see IncidentRow).
+        indexes = [models.Index(fields=["outlet"], name="proj_source_outlet")]
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.outlet or self.article_id}"
