@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -121,7 +121,9 @@ class ForceRow:
         return (self.actor, self.country, self.place, self.unit)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow (not `asdict`, which deep-copies every estimate and source): the values
+        # are JSON data built for this row alone.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def force_row(key: Key, facts: list[ForceFact], window_days: int = DEFAULT_WINDOW_DAYS) -> ForceRow:
@@ -169,16 +171,32 @@ def force_row(key: Key, facts: list[ForceFact], window_days: int = DEFAULT_WINDO
     )
 
 
+class ForceFacts:
+    """Force facts collected one incident at a time (a rebuild adds each incident as soon
+    as it is folded, while it is still in the cache), then turned into rows."""
+
+    def __init__(self, country_names: CountryNames) -> None:
+        self.country_names = country_names
+        self.facts: dict[Key, list[ForceFact]] = defaultdict(list)
+
+    def add(self, state: IncidentState) -> None:
+        key = force_key(state, self.country_names)
+        fact = force_fact(state, key[3]) if key else None
+        if key and fact:
+            self.facts[key].append(fact)
+
+    def rows(self, window_days: int = DEFAULT_WINDOW_DAYS) -> list[ForceRow]:
+        """Every force row the incidents support, sorted by key."""
+        return [force_row(key, self.facts[key], window_days) for key in sorted(self.facts)]
+
+
 def force_rows(
     states: Iterable[IncidentState],
     country_names: CountryNames,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[ForceRow]:
     """Every force row the incidents support, sorted by key."""
-    facts: dict[Key, list[ForceFact]] = defaultdict(list)
+    facts = ForceFacts(country_names)
     for state in states:
-        key = force_key(state, country_names)
-        fact = force_fact(state, key[3]) if key else None
-        if key and fact:
-            facts[key].append(fact)
-    return [force_row(key, facts[key], window_days) for key in sorted(facts)]
+        facts.add(state)
+    return facts.rows(window_days)

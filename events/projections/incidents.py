@@ -23,7 +23,7 @@ from events import store
 from events.domain import STREAM_PREFIX
 from events.projections import forces, stances, ultimatums
 from events.projections.base import LogReplay, Projector
-from events.projections.bulk import BackgroundCopy, copy_text, escaped, json_text, write_rows
+from events.projections.bulk import BackgroundCopy, write_rows
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.forces import CountryNames
 from events.projections.incident_state import (
@@ -75,36 +75,6 @@ def incident_values(state: IncidentState) -> tuple[Any, ...]:
         state.confidence,
         state.to_json(),
     )
-
-
-def _text(value: Any) -> str:
-    return escaped(value) if type(value) is str else copy_text(value)
-
-
-def incident_line(state: IncidentState) -> str:
-    """`copy_line(incident_values(state))`, unrolled: a rebuild writes half a million of
-    these, and the generic per-value dispatch was a third of their cost."""
-    fields = state.fields
-    return (
-        f"{_text(state.incident_id)}\t{_text(state.stream_id)}\t{state.version}\t"
-        f"{_text(str(fields['type']))}\t{_text(fields.get('actor'))}\t"
-        f"{_text(fields.get('target'))}\t{_text(fields.get('location'))}\t"
-        f"{_text(fields.get('country'))}\t{state.world_date.isoformat()}\t"
-        f"{_text(state.factuality)}\t{_text(state.status)}\t{'t' if state.verified else 'f'}\t"
-        f"{'t' if state.needs_review else 'f'}\t{state.confidence!s}\t"
-        f"{json_text(state.to_json())}\n"
-    )
-
-
-def source_lines(states: Iterable[IncidentState]) -> Iterator[str]:
-    """`copy_line` of each of `source_values(states)`, unrolled likewise."""
-    for state in states:
-        incident_id = _text(state.incident_id)
-        for source in state.active_sources:
-            yield (
-                f"{incident_id}\t{copy_text(source.get('article_id'))}\t"
-                f"{_text(source.get('outlet'))}\t{_text(source.get('url'))}\n"
-            )
 
 
 def incident_columns(state: IncidentState) -> dict[str, Any]:
@@ -301,68 +271,87 @@ class IncidentProjector(Projector):
         _refresh_ultimatums(touched)
 
     def build(self, replay: LogReplay) -> None:
-        """A rebuild folds the whole log in memory, then writes every table in bulk."""
-        states = list(fold_logged(replay.scan()).values())
-        names, window, half_life = (
-            country_level_names(),
-            force_window_days(),
-            stance_half_life_days(),
-        )
+        """A rebuild folds the whole log in memory and writes every table in bulk."""
+        derived = DerivedRows(country_level_names())
+        window, half_life = force_window_days(), stance_half_life_days()
         if connection.vendor != "postgresql":
+            states = list(fold_logged(replay.scan()).values())
             write_rows(IncidentRow, (incident_columns(s) for s in states))
             write_rows(IncidentSource, source_columns(states))
-            _write_derived(states, names, window, half_life, write_rows)
+            for state in states:
+                derived.add(state)
+            derived.write(window, half_life, write_rows)
             return
-        # The server stores and indexes the incidents on one connection, and the other
-        # tables on a second, while Python formats the next rows (bulk.BackgroundCopy).
-        # Both are set up (queries on this connection) before either thread starts.
-        incident_writer = BackgroundCopy(replay.fresh)
+        # The incidents are stored (and indexed) on one connection, their sources and the
+        # derived tables on another, while Python formats the next rows. Not while the log
+        # is still being read: on two cores, three busy server processes beside Python's
+        # made the whole rebuild slower (41 s -> 55 s for 1M events).
+        states = list(fold_logged(replay.scan()).values())
+        incident_writer = BackgroundCopy(replay.fresh, own_connection=True)
         other_writer = BackgroundCopy(replay.fresh, own_connection=True)
         with incident_writer, other_writer:
-            incident_writer.write_table(
-                IncidentRow, INCIDENT_FIELDS, (incident_line(s) for s in states)
-            )
-            other_writer.write_table(IncidentSource, SOURCE_FIELDS, source_lines(states))
-            _write_derived(states, names, window, half_life, other_writer.write_rows)
+            with (
+                incident_writer.table(IncidentRow, INCIDENT_FIELDS) as incident_rows,
+                other_writer.table(IncidentSource, SOURCE_FIELDS) as source_rows,
+            ):
+                for state in states:
+                    incident_rows.append(incident_values(state))
+                    source_rows.extend(source_values((state,)))
+                    derived.add(state)
+            derived.write(window, half_life, other_writer.write_rows)
 
 
-def _write_derived(
-    states: list[IncidentState],
-    names: CountryNames,
-    window_days: int,
-    half_life_days: float,
-    write: Callable[[type[Model], Iterable[dict[str, Any]]], None],
-) -> None:
-    """Every force, stance and ultimatum row of the incidents, handed to `write`."""
-    write(
-        ForceLevel,
-        (
-            {
-                "actor": r.actor,
-                "country": r.country,
-                "place": r.place,
-                "unit": r.unit,
-                "data": r.to_json(),
-            }
-            for r in forces.force_rows(states, names, window_days)
-        ),
-    )
-    write(
-        Stance,
-        (
-            {"actor": r.actor, "target": r.target, "data": r.to_json()}
-            for r in stances.stance_rows(states, half_life_days)
-        ),
-    )
-    write(
-        Ultimatum,
-        (
-            {
-                "incident_id": r.incident_id,
-                "issuer": r.issuer,
-                "addressee": r.addressee,
-                "data": r.to_json(),
-            }
-            for r in ultimatums.ultimatum_rows(states)
-        ),
-    )
+class DerivedRows:
+    """The force, stance and ultimatum rows of a set of incidents, collected one incident
+    at a time (a rebuild adds each as soon as it is folded, while it is in the cache)."""
+
+    def __init__(self, names: CountryNames) -> None:
+        self.forces = forces.ForceFacts(names)
+        self.stances = stances.StanceGroups()
+        self.ultimatums = ultimatums.UltimatumInputs()
+
+    def add(self, state: IncidentState) -> None:
+        self.forces.add(state)
+        self.stances.add(state)
+        self.ultimatums.add_ultimatum(state)
+        self.ultimatums.add_outcome(state)
+
+    def write(
+        self,
+        window_days: int,
+        half_life_days: float,
+        write: Callable[[type[Model], Iterable[dict[str, Any]]], None],
+    ) -> None:
+        """Every row, handed to `write` table by table."""
+        write(
+            ForceLevel,
+            (
+                {
+                    "actor": r.actor,
+                    "country": r.country,
+                    "place": r.place,
+                    "unit": r.unit,
+                    "data": r.to_json(),
+                }
+                for r in self.forces.rows(window_days)
+            ),
+        )
+        write(
+            Stance,
+            (
+                {"actor": r.actor, "target": r.target, "data": r.to_json()}
+                for r in self.stances.rows(half_life_days)
+            ),
+        )
+        write(
+            Ultimatum,
+            (
+                {
+                    "incident_id": r.incident_id,
+                    "issuer": r.issuer,
+                    "addressee": r.addressee,
+                    "data": r.to_json(),
+                }
+                for r in self.ultimatums.rows()
+            ),
+        )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from events.projections.incident_state import Happening, order_key
+from events.projections.incident_state import Happening
 
 WEIGHTS = {
     "attack": -10.0,
@@ -64,40 +64,64 @@ class StanceRow:
         return round(max(-SCORE_LIMIT, min(SCORE_LIMIT, value)), 3)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow (not `asdict`, which deep-copies every estimate and source): the values
+        # are JSON data built for this row alone.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def stance_row(pair: Pair, states: list[Happening], half_life_days: float) -> StanceRow:
-    states = sorted(states, key=order_key)
-    reference = states[-1].world_date
-    raw = sum(
-        WEIGHTS[s.type] * decay((reference - s.world_date).days, half_life_days) for s in states
-    )
+# What a stance reads of an incident: (world_date, incident_id, type). Sorted as tuples,
+# they are in `order_key` order (ids are unique), with no key function to call.
+Mark = tuple[date, str, str]
+
+
+def _mark(state: Happening) -> Mark:
+    return (state.world_date, state.incident_id, state.type)
+
+
+def stance_row(pair: Pair, marks: list[Mark], half_life_days: float) -> StanceRow:
+    marks.sort()
+    reference = marks[-1][0]
+    raw = sum(WEIGHTS[kind] * decay((reference - on).days, half_life_days) for on, _, kind in marks)
     latest = [
         {
-            "incident_id": s.incident_id,
-            "type": s.type,
-            "on": s.world_date.isoformat(),
-            "weight": WEIGHTS[s.type],
+            "incident_id": incident_id,
+            "type": kind,
+            "on": on.isoformat(),
+            "weight": WEIGHTS[kind],
         }
-        for s in reversed(states[-LATEST_KEPT:])
+        for on, incident_id, kind in reversed(marks[-LATEST_KEPT:])
     ]
     return StanceRow(
         actor=pair[0],
         target=pair[1],
         reference_date=reference.isoformat(),
         raw=raw,
-        counts=dict(sorted(Counter(s.type for s in states).items())),
+        counts=dict(sorted(Counter(kind for _, _, kind in marks).items())),
         latest=latest,
-        incident_count=len(states),
+        incident_count=len(marks),
     )
+
+
+class StanceGroups:
+    """The incidents that happened, grouped by pair one at a time (see forces.ForceFacts)."""
+
+    def __init__(self) -> None:
+        self.by_pair: dict[Pair, list[Mark]] = defaultdict(list)
+
+    def add(self, state: Happening) -> None:
+        pair = stance_pair(state)
+        if pair and state.happened:
+            self.by_pair[pair].append(_mark(state))
+
+    def rows(self, half_life_days: float) -> list[StanceRow]:
+        return [
+            stance_row(pair, self.by_pair[pair], half_life_days) for pair in sorted(self.by_pair)
+        ]
 
 
 def stance_rows(states: Iterable[Happening], half_life_days: float) -> list[StanceRow]:
     """Every pair's stance from the incidents that happened (denied/planned ones did not)."""
-    by_pair: dict[Pair, list[Happening]] = defaultdict(list)
+    groups = StanceGroups()
     for state in states:
-        pair = stance_pair(state)
-        if pair and state.happened:
-            by_pair[pair].append(state)
-    return [stance_row(pair, by_pair[pair], half_life_days) for pair in sorted(by_pair)]
+        groups.add(state)
+    return groups.rows(half_life_days)

@@ -37,10 +37,14 @@ class FreshTables:
     ):
         self.schema, self.tables, self.live = schema, tables, live
         self.deferred = list(deferred)
+        self.analyzed: set[str] = set()
 
     def ready(self, filled: Iterable[type[models.Model]]) -> list[str]:
-        """The left-out statements whose tables are all `filled`, each handed out once (a
-        build can index a table while it fills the next; a foreign key waits for both)."""
+        """What can run once these tables are `filled`, each statement handed out once: the
+        left-out statements whose tables are all filled (a build can index a table while
+        it fills the next; a foreign key waits for both), then ANALYZE of each newly filled
+        table. Statistics move with a table into the live schema, so the swap's short
+        lock never waits for them, and the planner is not left guessing afterwards."""
         done = {model._meta.db_table for model in filled}
         ready: list[object] = []
         waiting: list[object] = []
@@ -48,10 +52,17 @@ class FreshTables:
             tables = {m._meta.db_table for m in self.tables if _references(statement, m)}
             (ready if tables <= done else waiting).append(statement)
         self.deferred = waiting
-        return [str(statement) for statement in ready]
+        analyze = [
+            f"ANALYZE {_quoted(self.schema)}.{_quoted(m._meta.db_table)}"
+            for m in self.tables
+            if m._meta.db_table in done and m._meta.db_table not in self.analyzed
+        ]
+        self.analyzed |= done
+        return [str(statement) for statement in ready] + analyze
 
     def index(self) -> None:
-        """Create the indexes and foreign keys left out at creation; call once filled."""
+        """Create the indexes and foreign keys left out at creation, and analyze the tables
+        not analyzed yet; call once every table is filled."""
         with connection.cursor() as cursor:
             cursor.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
             for statement in self.ready(self.tables):
@@ -72,13 +83,6 @@ class FreshTables:
                     f"ALTER TABLE {_quoted(self.schema)}.{_quoted(table)} SET SCHEMA {home}"
                 )
             cursor.execute(f"DROP SCHEMA {retired} CASCADE")
-            # Fresh tables have no statistics yet: without them the planner guesses (and
-            # the API's paged reads pick sequential scans) until autovacuum comes by.
-            for model in self.tables:
-                cursor.execute(
-                    f"ANALYZE {_quoted(self.live[model._meta.db_table])}."
-                    f"{_quoted(model._meta.db_table)}"
-                )
 
 
 def _references(statement: object, model: type[models.Model]) -> bool:

@@ -11,7 +11,7 @@ import heapq
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -50,7 +50,9 @@ class UltimatumRow:
         return OPEN
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow (not `asdict`, which deep-copies every estimate and source): the values
+        # are JSON data built for this row alone.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def is_ultimatum(state: IncidentState) -> bool:
@@ -101,36 +103,62 @@ def _decided(ultimatum: IncidentState, ordered: Iterable[Happening]) -> Ultimatu
 
 def ultimatum_rows(states: Iterable[IncidentState]) -> list[UltimatumRow]:
     """Every ultimatum among the incidents, with its outcome among the same incidents."""
-    states = list(states)
-    return resolve([s for s in states if is_ultimatum(s)], states)
+    collected = UltimatumInputs()
+    for state in states:
+        collected.add_ultimatum(state)
+        collected.add_outcome(state)
+    return collected.rows()
 
 
 def resolve(candidates: Iterable[IncidentState], others: Iterable[Happening]) -> list[UltimatumRow]:
-    # Index the possible outcomes by who they involve and by date, so each ultimatum only
-    # looks at its own parties' later withdrawals and attacks (a rebuild runs this over
-    # the whole log).
-    outcomes: dict[tuple[str, frozenset[str | None]], list[Happening]] = defaultdict(list)
+    """The rows of the `candidates` (ultimatums), decided among `others`."""
+    collected = UltimatumInputs()
+    for candidate in candidates:
+        collected.candidates.append(candidate)
     for other in others:
-        if other.type == "withdraw":
-            outcomes["withdraw", frozenset((other.actor,))].append(other)
-        elif other.type == "attack":
-            outcomes["attack", frozenset((other.actor, other.target))].append(other)
-    for group in outcomes.values():
-        group.sort(key=order_key)
-    rows = [
-        _decided(
-            u,
-            # Both lists are in order: merged lazily, read only up to the first outcome
-            # (a hot pair has thousands of later attacks; the first one decides).
-            heapq.merge(
-                _from(outcomes["withdraw", frozenset((u.target,))], u),
-                _from(outcomes["attack", frozenset((u.actor, u.target))], u),
-                key=order_key,
-            ),
-        )
-        for u in candidates
-    ]
-    return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
+        collected.add_outcome(other)
+    return collected.rows()
+
+
+class UltimatumInputs:
+    """Ultimatums and their possible outcomes, collected one incident at a time (see
+    forces.ForceFacts), then decided."""
+
+    def __init__(self) -> None:
+        self.candidates: list[IncidentState] = []
+        # The possible outcomes indexed by who they involve (sorted by date in `rows`), so
+        # each ultimatum only looks at its own parties' later withdrawals and attacks.
+        self.outcomes: dict[tuple[str, frozenset[str | None]], list[Happening]] = defaultdict(list)
+
+    def add_ultimatum(self, state: IncidentState) -> None:
+        if is_ultimatum(state):
+            self.candidates.append(state)
+
+    def add_outcome(self, other: Happening) -> None:
+        kind = other.type
+        if kind == "withdraw":
+            self.outcomes["withdraw", frozenset((other.actor,))].append(other)
+        elif kind == "attack":
+            self.outcomes["attack", frozenset((other.actor, other.target))].append(other)
+
+    def rows(self) -> list[UltimatumRow]:
+        outcomes = self.outcomes
+        for group in outcomes.values():
+            group.sort(key=order_key)
+        rows = [
+            _decided(
+                u,
+                # Both lists are in order: merged lazily, read only up to the first outcome
+                # (a hot pair has thousands of later attacks; the first one decides).
+                heapq.merge(
+                    _from(outcomes.get(("withdraw", frozenset((u.target,))), []), u),
+                    _from(outcomes.get(("attack", frozenset((u.actor, u.target))), []), u),
+                    key=order_key,
+                ),
+            )
+            for u in self.candidates
+        ]
+        return sorted(rows, key=lambda r: (r.issued_on, r.incident_id))
 
 
 def _from(ordered: list[Happening], ultimatum: IncidentState) -> Iterator[Happening]:
