@@ -165,18 +165,18 @@ def parse_instant(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _source(
-    payload: dict[str, Any], event_type: str, recorded: str, **extra: Any
-) -> dict[str, Any]:
-    return {
-        **payload["source"],
-        "event": event_type,
-        "recorded_at": recorded,
-        "reported": {},
-        "merged_from": None,
-        "withdrawn": False,
-        **extra,
-    }
+# What a state keeps of a source's report: what readers show and the folds use. The
+# rest (feed, external id, content hash, classifier version) stays in the event, which
+# the incident's history carries; a rebuild writes every state, so each key kept here is
+# stored half a million times over.
+_SOURCE_DROPPED = frozenset({"feed", "external_id", "content_hash", "classifier_version"})
+
+
+def _source(payload: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    source = {k: v for k, v in payload["source"].items() if k not in _SOURCE_DROPPED}
+    source.update(reported={}, merged_from=None, withdrawn=False)
+    source.update(extra)
+    return source
 
 
 _CACHED = ("world_date", "sort_key")  # cached_property values derived from other fields
@@ -211,7 +211,7 @@ def _reported(
         needs_review=bool(data.get("needs_review", False)),
         first_recorded_at=recorded,
         last_recorded_at=recorded,
-        sources=[_source(data, "IncidentReported", recorded)],
+        sources=[_source(data)],
     )
 
 
@@ -249,11 +249,7 @@ def fold_step(
     state = _next_state(state, version, recorded)
     if event_type == "IncidentCorroborated":
         source = _source(
-            data,
-            event_type,
-            recorded,
-            reported=dict(data.get("reported") or {}),
-            merged_from=data.get("merged_from"),
+            data, reported=dict(data.get("reported") or {}), merged_from=data.get("merged_from")
         )
         state.sources = [*state.sources, source]
     elif event_type == "IncidentCorrected":
