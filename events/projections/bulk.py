@@ -6,10 +6,10 @@ and uuid columns take a str as well as a UUID. COPY's text format was slower at 
 ends: Python built and escaped every line, and the server scanned every byte of it again
 for escapes before parsing the incident JSON (a third of a rebuild's server time).
 
-`BackgroundCopy` (rebuilds on PostgreSQL): the COPYs run in a thread on a connection of
-their own while the caller folds the log and hands over rows, so the server stores and
-indexes one table while Python works on the next rows: a rebuild costs about the larger
-of the two, not their sum.
+`StreamingCopy` (rebuilds on PostgreSQL): a table's rows go to the server, over a
+connection of its own, as the caller hands them over while it still reads and folds the
+log, so the server stores them meanwhile: a rebuild costs about the larger of the two,
+not their sum.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from contextlib import ExitStack
-from queue import Queue
+from contextlib import AbstractContextManager, suppress
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.db import connection, models
+from psycopg import Connection as PgConnection
 from psycopg import Cursor
 from psycopg.adapt import Dumper
+from psycopg.copy import Copy, QueuedLibpqWriter
 from psycopg.postgres import types as pg_types
 from psycopg.pq import Format
 from psycopg.types.json import set_json_dumps
@@ -32,11 +33,8 @@ from psycopg.types.json import set_json_dumps
 if TYPE_CHECKING:
     from events.projections.swap import FreshTables
 
-BATCH = 2000  # rows per bulk_create (SQLite) and per batch handed to a BackgroundCopy
-QUEUED_BATCHES = 128  # batches that may wait for the server before the caller blocks
+BATCH = 2000  # rows per bulk_create (SQLite)
 INDEX_MEMORY = "256MB"  # maintenance_work_mem while a rebuild's fresh tables are indexed
-
-Row = Sequence[Any]
 
 
 class _UuidDumper(Dumper):
@@ -46,7 +44,14 @@ class _UuidDumper(Dumper):
     oid = pg_types.get_oid("uuid")
 
     def dump(self, obj: Any) -> bytes:
-        return obj.bytes if type(obj) is uuid.UUID else uuid.UUID(obj).bytes
+        if type(obj) is uuid.UUID:
+            return obj.bytes
+        # The canonical text form, read at a fifth of uuid.UUID()'s cost; anything else
+        # (or malformed) goes through uuid.UUID, which says what is wrong with it.
+        if len(obj) == 36 and obj[8] == obj[13] == obj[18] == obj[23] == "-":
+            with suppress(ValueError):
+                return bytes.fromhex(obj.replace("-", ""))
+        return uuid.UUID(obj).bytes
 
 
 class _StrOrUuid:
@@ -77,151 +82,91 @@ def _insertable(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
 
 
-class TableRows:
-    """Rows for one table of a BackgroundCopy, handed over in batches. Use as a context
-    manager (or call `close`): closing marks the table filled, and its indexes follow."""
+class StreamingCopy:
+    """COPY one table's rows over a connection of its own while the caller goes on.
 
-    def __init__(self, writer: BackgroundCopy, model: type[models.Model], fields: Sequence[str]):
-        self._writer, self._model = writer, model
-        self._statement, self._types = copy_statement(model, fields), column_types(model, fields)
-        self._batch: list[Row] = []
-
-    def append(self, row: Row) -> None:
-        self._batch.append(row)
-        if len(self._batch) >= BATCH:
-            self._flush()
-
-    def extend(self, rows: Iterable[Row]) -> None:
-        for row in rows:
-            self.append(row)
-
-    def _flush(self) -> None:
-        if self._batch:
-            self._writer._put((self._statement, self._types, self._batch))
-            self._batch = []
-
-    def close(self) -> None:
-        self._flush()
-        self._writer._filled(self._model)
-
-    def __enter__(self) -> TableRows:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.close()
-
-
-# What the thread is handed: (COPY statement, column types, rows) or (statement, None, None).
-_Item = tuple[str, list[str] | None, list[Row] | None]
-
-
-class BackgroundCopy:
-    """COPY rows into tables from a thread, in order, and index each table once it is
-    filled (`fresh`: the rebuild's fresh tables, see swap.FreshTables.ready).
-
-    The thread uses this connection, or with `own_connection` a second one with the same
-    search_path (several let the server store several tables at once). Use as a context
-    manager; inside the block the caller must not use a connection the thread uses (so
-    create every BackgroundCopy of a build before entering the first).
-    Leaving the block waits for the last row and raises what the thread raised.
+    psycopg formats each row (in C) in the caller's thread as it is handed over, while
+    the row's values are still in the CPU's caches; a psycopg writer thread sends the
+    data, and the server stores it meanwhile. `finish()` ends the COPY and starts what
+    follows it in the rebuild (the table's indexes and ANALYZE, swap.FreshTables.ready)
+    in a thread; leaving the block waits for that and closes the connection. Leaving it
+    on an error aborts the COPY instead.
     """
 
-    def __init__(self, fresh: FreshTables | None = None, *, own_connection: bool = False) -> None:
-        connection.ensure_connection()
-        self.fresh, self.filled = fresh, list[type[models.Model]]()
-        self._raw, self._own = connection.connection, own_connection
-        setup = [f"SET maintenance_work_mem = '{INDEX_MEMORY}'"]
-        with connection.cursor() as cursor:
-            # lz4 compresses the large JSON values (TOAST) in a fraction of pglz's time;
-            # rows written later by the projector keep the default, and readers decode both.
-            cursor.execute(
-                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
-                "WHERE name = 'default_toast_compression'"
-            )
-            lz4 = cursor.fetchone()
-            if lz4 and lz4[0]:
-                setup.append("SET default_toast_compression = 'lz4'")
-            if own_connection:
-                cursor.execute("SHOW search_path")
-                row = cursor.fetchone()
-                setup.append(f"SET search_path TO {row[0]}")
-        if own_connection:
-            self._raw = connection.get_new_connection(connection.get_connection_params())
-            self._raw.autocommit = True
-        self._queue: Queue[_Item | None] = Queue(maxsize=QUEUED_BATCHES)
+    def __init__(
+        self, fresh: FreshTables | None, model: type[models.Model], fields: Sequence[str]
+    ) -> None:
+        self.fresh, self.model = fresh, model
+        self._raw = _side_connection()
+        self._cursor = self._raw.cursor()
+        _prepare(self._cursor)
+        self._copying: AbstractContextManager[Copy] | None = self._cursor.copy(
+            copy_statement(model, fields), writer=QueuedLibpqWriter(self._cursor)
+        )
+        self._copy = self._copying.__enter__()  # left in finish() or __exit__
+        self._copy.set_types(column_types(model, fields))
+        self.write_row = self._copy.write_row
+        self._follow_up: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="rebuild-copy", daemon=True)
-        self.execute(setup)
 
-    def __enter__(self) -> BackgroundCopy:
-        self._thread.start()
+    def __enter__(self) -> StreamingCopy:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.execute(["RESET maintenance_work_mem", "RESET default_toast_compression"])
-        self._queue.put(None)
-        self._thread.join()
-        if self._own:
+    def finish(self) -> None:
+        """End the COPY (the rows are stored when this returns), then index in a thread."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.__exit__(None, None, None)
+        statements = self.fresh.ready([self.model]) if self.fresh is not None else []
+        self._follow_up = threading.Thread(
+            target=self._run, args=(statements,), name="rebuild-index", daemon=True
+        )
+        self._follow_up.start()
+
+    def _run(self, statements: list[str]) -> None:
+        try:
+            for statement in statements:
+                self._cursor.execute(statement)
+        except BaseException as error:  # handed to the caller when it leaves the block
+            self._error = error
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self._copying is not None:  # left before finish(): the COPY is aborted
+                error = exc[1] or RuntimeError("the rebuild stopped before its rows were all in")
+                with suppress(BaseException):
+                    self._copying.__exit__(type(error), error, None)
+            if self._follow_up is not None:
+                self._follow_up.join()
+        finally:
+            self._cursor.close()
             self._raw.close()
         if self._error is not None and exc[0] is None:
             raise self._error
 
-    def table(self, model: type[models.Model], fields: Sequence[str]) -> TableRows:
-        """A sink for the model's rows (tuples of these fields' values, in this order)."""
-        return TableRows(self, model, fields)
 
-    def write_table(
-        self, model: type[models.Model], fields: Sequence[str], rows: Iterable[Row]
-    ) -> None:
-        """Queue a whole table's rows (tuples of these fields), then what indexes it."""
-        with self.table(model, fields) as sink:
-            sink.extend(rows)
-
-    def write_rows(self, model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
-        """`write_table` of rows given as dicts (by field attname, the same keys each)."""
-        rows = list(rows)
-        fields = list(rows[0]) if rows else _insertable(model)
-        self.write_table(model, fields, (tuple(row.values()) for row in rows))
-
-    def execute(self, statements: Iterable[str]) -> None:
-        """Queue statements to run after the rows queued so far."""
-        for statement in statements:
-            self._put((statement, None, None))
-
-    def _filled(self, model: type[models.Model]) -> None:
-        self.filled.append(model)
-        if self.fresh is not None:
-            self.execute(self.fresh.ready(self.filled))
-
-    def _put(self, item: _Item) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(item)
-
-    def _run(self) -> None:
-        statement = None
-        try:
-            with self._raw.cursor() as cursor, ExitStack() as open_copy:
-                _prepare(cursor)
-                while (item := self._queue.get()) is not None:
-                    text, types, rows = item
-                    if rows is None:
-                        open_copy.close()
-                        statement = None
-                        cursor.execute(text)
-                        continue
-                    if text != statement:
-                        open_copy.close()  # the previous table's COPY ends here
-                        statement = text
-                        copy = open_copy.enter_context(cursor.copy(text))
-                        copy.set_types(types or [])
-                    for row in rows:
-                        copy.write_row(row)
-        except BaseException as error:  # handed to the caller at the end of the block
-            self._error = error
-            while self._queue.get() is not None:  # never leave the caller blocked on put
-                pass
+def _side_connection() -> PgConnection[Any]:
+    """A new autocommit connection set up as this one is for a rebuild: the same
+    search_path (the fresh tables first), memory for the index builds, and lz4 for the
+    large JSON values (TOAST) where the server has it: a fraction of pglz's time; rows
+    written later by the projector keep the default, and readers decode both."""
+    setup = [f"SET maintenance_work_mem = '{INDEX_MEMORY}'"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        lz4 = cursor.fetchone()
+        if lz4 and lz4[0]:
+            setup.append("SET default_toast_compression = 'lz4'")
+        cursor.execute("SHOW search_path")
+        row = cursor.fetchone()
+        setup.append(f"SET search_path TO {row[0]}")
+    raw = connection.get_new_connection(connection.get_connection_params())
+    raw.autocommit = True
+    with raw.cursor() as cursor:
+        for statement in setup:
+            cursor.execute(statement)
+    return raw
 
 
 def write_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:

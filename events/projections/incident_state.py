@@ -7,16 +7,19 @@ as_of / known_at queries rebuild exactly the same thing from the log.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
 from events import domain
 from events.store import RecordedEvent
+
+if TYPE_CHECKING:
+    from events.projections.log_scan import LoggedEvent
 
 ACTIVE, RETRACTED, MERGED = "active", "retracted", "merged"
 # Fields of IncidentReported that describe the report, not the happening.
@@ -149,6 +152,19 @@ class IncidentSummary:
     @property
     def happened(self) -> bool:
         return self.status == ACTIVE and self.factuality not in domain.NOT_HAPPENED
+
+
+def summary_of(state: IncidentState) -> IncidentSummary:
+    """The incident as a summary: what outcomes and stances read, without its sources."""
+    return IncidentSummary(
+        state.incident_id,
+        state.type,
+        state.actor,
+        state.target,
+        state.world_date,
+        state.status,
+        state.factuality,
+    )
 
 
 def order_key(incident: Happening) -> tuple[date, str]:
@@ -312,17 +328,28 @@ def fold_incidents(
 
 
 def fold_logged(
-    events: Iterable[tuple[str, int, str, dict[str, Any], str]],
+    events: Iterable[LoggedEvent],
+    settled: Callable[[IncidentState], object] | None = None,
 ) -> dict[str, IncidentState]:
-    """`fold_incidents` over events given as (stream_id, version, type, data, recorded_at in
-    ISO format) tuples, as a rebuild reads them in bulk (events.projections.log_scan)."""
+    """`fold_incidents` over events read in bulk (events.projections.log_scan), as a
+    rebuild reads them.
+
+    settled: handed each incident as soon as its stream's last event in the scan is
+    folded, and the incident is not kept (a rebuild's memory then holds only the streams
+    still open). What is returned are the incidents not handed over.
+    """
     states: dict[str, IncidentState] = {}
     known = states.get
-    for stream_id, version, event_type, data, recorded in events:
+    for stream_id, version, event_type, data, recorded, last in events:
         if not stream_id.startswith(domain.STREAM_PREFIX):
             continue
         new = fold_step(known(stream_id), stream_id, version, event_type, data, recorded)
-        if new is not None:
+        if new is None:
+            continue
+        if last and settled is not None:
+            states.pop(stream_id, None)
+            settled(new)
+        else:
             states[stream_id] = new
     return states
 

@@ -23,7 +23,7 @@ from events import store
 from events.domain import STREAM_PREFIX
 from events.projections import forces, stances, ultimatums
 from events.projections.base import LogReplay, Projector
-from events.projections.bulk import BackgroundCopy, write_rows
+from events.projections.bulk import StreamingCopy, write_rows
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.forces import CountryNames
 from events.projections.incident_state import (
@@ -31,6 +31,7 @@ from events.projections.incident_state import (
     IncidentSummary,
     fold_incidents,
     fold_logged,
+    summary_of,
 )
 from events.projections.places import country_level_names
 from events.projections.tables import ForceLevel, IncidentRow, IncidentSource, Stance, Ultimatum
@@ -282,23 +283,27 @@ class IncidentProjector(Projector):
                 derived.add(state)
             derived.write(window, half_life, write_rows)
             return
-        # The incidents are stored (and indexed) on one connection, their sources and the
-        # derived tables on another, while Python formats the next rows. Not while the log
-        # is still being read: on two cores, three busy server processes beside Python's
-        # made the whole rebuild slower (41 s -> 55 s for 1M events).
-        states = list(fold_logged(replay.scan()).values())
-        incident_writer = BackgroundCopy(replay.fresh, own_connection=True)
-        other_writer = BackgroundCopy(replay.fresh, own_connection=True)
-        with incident_writer, other_writer:
-            with (
-                incident_writer.table(IncidentRow, INCIDENT_FIELDS) as incident_rows,
-                other_writer.table(IncidentSource, SOURCE_FIELDS) as source_rows,
-            ):
-                for state in states:
-                    incident_rows.append(incident_values(state))
-                    source_rows.extend(source_values((state,)))
-                    derived.add(state)
-            derived.write(window, half_life, other_writer.write_rows)
+        # Each incident's rows go to the server (incidents on one connection, sources on
+        # another) as soon as the scan has folded its stream's last event, while its state
+        # is still in the CPU's caches, and the state is dropped: the server stores rows
+        # while Python reads and folds the rest of the log. The derived tables need every
+        # incident; they follow, small, on this connection.
+        with (
+            StreamingCopy(replay.fresh, IncidentRow, INCIDENT_FIELDS) as incidents,
+            StreamingCopy(replay.fresh, IncidentSource, SOURCE_FIELDS) as sources,
+        ):
+
+            def settled(state: IncidentState) -> None:
+                incidents.write_row(incident_values(state))
+                for row in source_values((state,)):
+                    sources.write_row(row)
+                derived.add(state)
+
+            for state in fold_logged(replay.scan(), settled).values():
+                settled(state)
+            incidents.finish()
+            sources.finish()
+            derived.write(window, half_life, write_rows)
 
 
 class DerivedRows:
@@ -314,7 +319,8 @@ class DerivedRows:
         self.forces.add(state)
         self.stances.add(state)
         self.ultimatums.add_ultimatum(state)
-        self.ultimatums.add_outcome(state)
+        if state.type in ultimatums.OUTCOME_TYPES:  # a summary: not the sources (memory)
+            self.ultimatums.add_outcome(summary_of(state))
 
     def write(
         self,

@@ -26,13 +26,20 @@ PROGRESS_EVERY = 5000
 
 
 class LoggedEvent(NamedTuple):
-    """What the incident fold reads of an event (`recorded`: recorded_at in ISO format)."""
+    """What the incident fold reads of an event (`recorded`: recorded_at in ISO format).
+
+    `last`: no later event of its stream lies within the scan, so the stream's fold is
+    final once this event is in (a rebuild writes that incident's rows at once, while it
+    is still in the CPU's caches). False where the scan cannot tell: such streams are
+    final at the scan's end.
+    """
 
     stream_id: str
     version: int
     type: str
     data: dict[str, Any]
     recorded: str
+    last: bool = False
 
 
 class LogScan:
@@ -50,7 +57,12 @@ class LogScan:
         head = store.head_cursor()
         if not head:
             return
-        yield from self._copied(*store.parse_cursor(head))
+        # Read after the head: a stream's version now is at least its version at the head,
+        # so an event that carries it is its stream's last one up to the head.
+        with connection.connection.cursor() as cursor:
+            cursor.execute("SELECT stream_id, version FROM events_stream")
+            latest = dict(cursor.fetchall())
+        yield from self._copied(*store.parse_cursor(head), latest)
         self.cursor, self.position = head, store.parse_cursor(head)[1]
 
     def _paged(self) -> Iterator[LoggedEvent]:
@@ -60,7 +72,7 @@ class LogScan:
             self.cursor, self.position = page[-1].cursor, page[-1].position
             self._count(len(page))
 
-    def _copied(self, tx_id: int, position: int) -> Iterator[LoggedEvent]:
+    def _copied(self, tx_id: int, position: int, latest: dict[str, int]) -> Iterator[LoggedEvent]:
         # The record time formatted by the server as Python's isoformat() of a UTC datetime
         # (the microseconds are trimmed below when 0, as isoformat() does).
         sql = (
@@ -73,7 +85,7 @@ class LogScan:
             "ORDER BY tx_id, position) TO STDOUT (FORMAT BINARY)"
         )
         current: dict[str, int] = {}
-        current_version = upcasting.current_version
+        current_version, latest_version = upcasting.current_version, latest.get
         pending = 0
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
@@ -85,7 +97,14 @@ class LogScan:
                         schema_version, payload = upcasting.upcast(type_, schema_version, payload)
                     if recorded.endswith(".000000"):
                         recorded = recorded[:-7]
-                    yield LoggedEvent(stream_id, version, type_, payload, recorded + "+00:00")
+                    yield LoggedEvent(
+                        stream_id,
+                        version,
+                        type_,
+                        payload,
+                        recorded + "+00:00",
+                        version == latest_version(stream_id),
+                    )
                     pending += 1
                     if pending == PROGRESS_EVERY:
                         self._count(pending)

@@ -27,6 +27,7 @@ OPEN, EXPIRED, COMPLIED, ESCALATED = "open", "expired", "complied", "escalated"
 STATUSES = (OPEN, EXPIRED, COMPLIED, ESCALATED)
 # Incident types an ultimatum's outcome depends on: recompute when one of them changes.
 RELEVANT_TYPES = ("ultimatum", "withdraw", "attack")
+OUTCOME_TYPES = ("withdraw", "attack")
 
 
 @dataclass
