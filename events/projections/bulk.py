@@ -8,8 +8,7 @@ for escapes before parsing the incident JSON (a third of a rebuild's server time
 
 `StreamingCopy` (rebuilds on PostgreSQL): a table's rows go to the server, over a
 connection of its own, as the caller hands them over while it still reads and folds the
-log, so the server stores them meanwhile: a rebuild costs about the larger of the two,
-not their sum.
+log, so the server stores them while Python works on the next ones.
 """
 
 from __future__ import annotations

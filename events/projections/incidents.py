@@ -124,6 +124,29 @@ def source_columns(states: Iterable[IncidentState]) -> Iterator[dict[str, Any]]:
         yield dict(zip(SOURCE_FIELDS, values, strict=True))
 
 
+def force_columns(row: forces.ForceRow) -> dict[str, Any]:
+    return {
+        "actor": row.actor,
+        "country": row.country,
+        "place": row.place,
+        "unit": row.unit,
+        "data": row.to_json(),
+    }
+
+
+def stance_columns(row: stances.StanceRow) -> dict[str, Any]:
+    return {"actor": row.actor, "target": row.target, "data": row.to_json()}
+
+
+def ultimatum_columns(row: ultimatums.UltimatumRow) -> dict[str, Any]:
+    return {
+        "incident_id": row.incident_id,
+        "issuer": row.issuer,
+        "addressee": row.addressee,
+        "data": row.to_json(),
+    }
+
+
 def _save_incidents(states: Sequence[IncidentState]) -> None:
     # Delete and COPY rather than upsert row by row: far fewer round trips per batch.
     ids = [uuid.UUID(s.incident_id) for s in states]
@@ -167,13 +190,7 @@ def _refresh_forces(touched: Sequence[IncidentState]) -> None:
     write_rows(
         ForceLevel,
         (
-            {
-                "actor": r.actor,
-                "country": r.country,
-                "place": r.place,
-                "unit": r.unit,
-                "data": r.to_json(),
-            }
+            force_columns(r)
             for r in forces.force_rows(states_in(rows), names, force_window_days())
             if r.key in keys
         ),
@@ -190,7 +207,7 @@ def _refresh_stances(touched: Sequence[IncidentState]) -> None:
     write_rows(
         Stance,
         (
-            {"actor": r.actor, "target": r.target, "data": r.to_json()}
+            stance_columns(r)
             for r in stances.stance_rows(summaries_of(rows), stance_half_life_days())
         ),
     )
@@ -237,12 +254,7 @@ def _refresh_ultimatums(touched: Sequence[IncidentState]) -> None:
     write_rows(
         Ultimatum,
         (
-            {
-                "incident_id": r.incident_id,
-                "issuer": r.issuer,
-                "addressee": r.addressee,
-                "data": r.to_json(),
-            }
+            ultimatum_columns(r)
             for r in ultimatums.resolve(
                 [u for u in recompute if ultimatums.is_ultimatum(u)], outcomes
             )
@@ -329,35 +341,6 @@ class DerivedRows:
         write: Callable[[type[Model], Iterable[dict[str, Any]]], None],
     ) -> None:
         """Every row, handed to `write` table by table."""
-        write(
-            ForceLevel,
-            (
-                {
-                    "actor": r.actor,
-                    "country": r.country,
-                    "place": r.place,
-                    "unit": r.unit,
-                    "data": r.to_json(),
-                }
-                for r in self.forces.rows(window_days)
-            ),
-        )
-        write(
-            Stance,
-            (
-                {"actor": r.actor, "target": r.target, "data": r.to_json()}
-                for r in self.stances.rows(half_life_days)
-            ),
-        )
-        write(
-            Ultimatum,
-            (
-                {
-                    "incident_id": r.incident_id,
-                    "issuer": r.issuer,
-                    "addressee": r.addressee,
-                    "data": r.to_json(),
-                }
-                for r in self.ultimatums.rows()
-            ),
-        )
+        write(ForceLevel, (force_columns(r) for r in self.forces.rows(window_days)))
+        write(Stance, (stance_columns(r) for r in self.stances.rows(half_life_days)))
+        write(Ultimatum, (ultimatum_columns(r) for r in self.ultimatums.rows()))
