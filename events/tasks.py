@@ -11,3 +11,11 @@ def catch_up_projections() -> int:
     from events.projections.registry import catch_up_all
 
     return catch_up_all()
+
+
+@shared_task(name="events.tasks.refresh_force_levels", ignore_result=True)
+def refresh_force_levels() -> int:
+    """Recompute the force rows after a registry edit (see IncidentProjector.refresh_forces)."""
+    from events.projections.incidents import IncidentProjector
+
+    return IncidentProjector().refresh_forces()

@@ -18,6 +18,7 @@ from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from events.projections.wakeup import request_force_refresh
 from ingest.classify.lexicon import Registry, fixture_registry
 from ingest.models import Actor, Place
 
@@ -99,3 +100,5 @@ def forget_cached_registry() -> None:
 @receiver(post_delete, sender=Place, dispatch_uid="registry_place_deleted")
 def _registry_changed(**kwargs: Any) -> None:
     bump_registry_version()
+    # Which place names mean a whole country decides the force rows' keys.
+    request_force_refresh()

@@ -15,7 +15,7 @@ from functools import reduce
 from typing import Any
 
 import orjson
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -282,6 +282,25 @@ class IncidentProjector(Projector):
         _refresh_forces(touched)
         _refresh_stances(touched)
         _refresh_ultimatums(touched)
+
+    def refresh_forces(self) -> int:
+        """Recompute every force row from the incident rows, with the registry as it is
+        now (which place names mean a whole country); return how many rows there are.
+
+        Force keys are the only part of these read models that depends on the registry,
+        so a registry edit needs this, not a replay of the log. The checkpoint is locked,
+        as a batch does, so no batch writes force rows in between.
+        """
+        with transaction.atomic():
+            self._locked_checkpoint()
+            rows = forces.force_rows(
+                states_in(IncidentRow.objects.filter(type__in=forces.FORCE_TYPES)),
+                country_level_names(),
+                force_window_days(),
+            )
+            ForceLevel.objects.all().delete()
+            write_rows(ForceLevel, (force_columns(r) for r in rows))
+        return len(rows)
 
     def build(self, replay: LogReplay) -> None:
         """A rebuild folds the whole log in memory and writes every table in bulk."""

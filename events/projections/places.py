@@ -1,7 +1,7 @@
 """Which place names mean a whole country (read from the registry and the gazetteer).
 
 A force level reported "in Iraq" is the country-wide figure, not one for a place named
-Iraq. Registry changes reach existing rows at the next `projections rebuild`.
+Iraq. A registry edit recomputes the force rows (ingest.registry, after its commit).
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ from events.selectors import (
     list_stances,
     list_ultimatums,
 )
+from ingest.models import Place, PlacePrecision
 from tests.projections.incident_log import follow_up, project_everything, report, source
 from tests.projections.scenarios import seed_like_world
+from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -144,3 +146,24 @@ def test_corrections_retractions_and_merges_reach_every_read_model() -> None:
     follow_up("IncidentRetracted", first, reason="the article was about Kuwait")
     project_everything()
     assert list_forces(NOW, actor="USA") == []
+
+
+def test_a_registry_edit_moves_force_rows_at_once_without_a_rebuild() -> None:
+    report(
+        "force_level",
+        "USA",
+        country="IRQ",
+        location="Mesopotamia",
+        quantity={"value": 900, "unit": "troops"},
+        occurred_on="2024-05-01",
+    )
+    project_everything()
+    [at_the_place] = list_forces(NOW, actor="USA")
+    assert (at_the_place["place"], at_the_place["low"]) == ("Mesopotamia", 900)
+
+    # An editor says the name means the whole country (as "Iraq" does).
+    Place.objects.create(name="Mesopotamia", country="IRQ", precision=PlacePrecision.COUNTRY)
+
+    [country_wide] = list_forces(NOW, actor="USA")
+    assert (country_wide["place"], country_wide["low"], country_wide["high"]) == ("", 900, 900)
+    assert_tables_equal_the_fold()  # the fold, with the registry as it now is
