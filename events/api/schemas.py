@@ -119,7 +119,7 @@ class IncidentPageOut(PageOut):
     results = IncidentOut(many=True)
 
 
-class ForceOut(serializers.Serializer):
+class ForceSummaryOut(serializers.Serializer):
     actor = serializers.CharField()
     country = serializers.CharField()
     place = serializers.CharField(allow_blank=True, help_text="blank: the whole country")
@@ -128,18 +128,24 @@ class ForceOut(serializers.Serializer):
     high = serializers.IntegerField()
     since = serializers.DateField()
     stated_on = serializers.DateField(allow_null=True)
+
+
+class ForceOut(ForceSummaryOut):
     estimates = serializers.ListField(child=_ANY_OBJECT(), help_text="each figure and its sources")
     movements = serializers.ListField(child=_ANY_OBJECT())
     incident_ids = serializers.ListField(child=serializers.UUIDField())
 
 
-class StanceOut(serializers.Serializer):
+class StanceSummaryOut(serializers.Serializer):
     actor = serializers.CharField()
     target = serializers.CharField()
     score = serializers.FloatField(min_value=-10, max_value=10)
     reference_date = serializers.DateField()
     counts = serializers.DictField(child=serializers.IntegerField())
     incident_count = serializers.IntegerField()
+
+
+class StanceOut(StanceSummaryOut):
     latest = serializers.ListField(child=_ANY_OBJECT())
 
 
@@ -167,26 +173,6 @@ class StancePageOut(PageOut):
 
 class UltimatumPageOut(PageOut):
     results = UltimatumOut(many=True)
-
-
-class ForceSummaryOut(serializers.Serializer):
-    actor = serializers.CharField()
-    country = serializers.CharField()
-    place = serializers.CharField(allow_blank=True, help_text="blank: the whole country")
-    unit = serializers.CharField()
-    low = serializers.IntegerField()
-    high = serializers.IntegerField()
-    since = serializers.DateField()
-    stated_on = serializers.DateField(allow_null=True)
-
-
-class StanceSummaryOut(serializers.Serializer):
-    actor = serializers.CharField()
-    target = serializers.CharField()
-    score = serializers.FloatField(min_value=-10, max_value=10)
-    reference_date = serializers.DateField()
-    counts = serializers.DictField(child=serializers.IntegerField())
-    incident_count = serializers.IntegerField()
 
 
 class TimelineEntryOut(serializers.Serializer):

@@ -61,6 +61,11 @@ def database_url(settings_dict: dict[str, Any]) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
+def redis_server_args(server: str, port: int) -> list[str]:
+    """A throwaway redis-server on 127.0.0.1:port that keeps nothing on disk."""
+    return [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+
 class Process:
     def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
         self.name = name
@@ -140,21 +145,7 @@ class Stack:
         if not server:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         port = free_port()
-        self.start(
-            "redis",
-            [
-                server,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            dict(os.environ),
-        )
+        self.start("redis", redis_server_args(server, port), dict(os.environ))
         wait_for(lambda: port_answers(port), 10, "redis-server")
         return f"redis://127.0.0.1:{port}/0"
 

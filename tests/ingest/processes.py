@@ -64,19 +64,7 @@ class Stack:
         server = shutil.which("redis-server")
         assert server, "redis-server is not installed"
         process = self.start(
-            f"redis-{port}",
-            [
-                server,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            dict(os.environ),
+            f"redis-{port}", shared.redis_server_args(server, port), dict(os.environ)
         )
         wait_for(lambda: port_answers(port), 10, f"redis-server on {port}")
         return process
