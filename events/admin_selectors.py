@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KT
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from ingest.models import Article
 
 from . import store
 from .domain import Method, stream_id_for
-from .models import ForceLevel, IncidentRow, Ultimatum
+from .models import ForceLevel, IncidentRow, IncidentSource, Ultimatum
 from .projections import incident_state
 from .projections.status import Lag, lag_of
 from .projections.ultimatums import OPEN, UltimatumRow
@@ -30,7 +31,9 @@ from .projections.ultimatums import OPEN, UltimatumRow
 
 def incidents_of_article(*, article_id: int) -> QuerySet[IncidentRow]:
     """Incidents the article is a source of (as the incidents projection has seen it)."""
-    return IncidentRow.objects.filter(source_rows__article_id=article_id).distinct()
+    # A semi-join: the state (PostgreSQL `json`) has no equality for DISTINCT to use.
+    sources = IncidentSource.objects.filter(article_id=article_id).values("incident_id")
+    return IncidentRow.objects.filter(incident_id__in=sources)
 
 
 # --- one incident --------------------------------------------------------------------
@@ -163,7 +166,10 @@ def incidents_per_week(*, weeks: int = CHART_WEEKS) -> dict[str, Any]:
     # The window ends at the newest incident with a date of its own. An incident with no
     # date and no dated source stands at the day it was recorded, which would drag a
     # chart of historical news to this week and leave it empty.
-    dated = live.exclude(state__fields__occurred_on=None)
+    # (Read as text: the state is PostgreSQL `json`, which has no equality with JSON null.)
+    dated = live.annotate(occurred_on=KT("state__fields__occurred_on")).exclude(
+        occurred_on__isnull=True
+    )
     latest = (
         (dated if dated.exists() else live)
         .order_by("-world_date")

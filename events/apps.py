@@ -20,6 +20,16 @@ def _register_sqlite_functions(sender: object, connection: object, **kwargs: obj
     )
 
 
+def _json_as_text(sender: object, connection: object, **kwargs: object) -> None:
+    """PostgreSQL `json` values (tables.JsonDocument) reach Python as text, decoded by the
+    field, as Django has psycopg do for jsonb."""
+    if getattr(connection, "vendor", None) != "postgresql":
+        return
+    from psycopg.types.string import TextLoader
+
+    connection.connection.adapters.register_loader("json", TextLoader)  # type: ignore[attr-defined]
+
+
 class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
@@ -27,3 +37,4 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="events_sqlite_fns")
+        connection_created.connect(_json_as_text, dispatch_uid="events_json_as_text")

@@ -35,7 +35,13 @@ from events.projections.incident_state import (
 )
 from events.projections.incidents import states_of
 from events.projections.places import country_level_names
-from events.projections.tables import ForceLevel, IncidentRow, Stance, Ultimatum
+from events.projections.tables import (
+    ForceLevel,
+    IncidentRow,
+    IncidentSource,
+    Stance,
+    Ultimatum,
+)
 from ingest.models import Actor
 
 LOG_PAGE = 1000
@@ -237,10 +243,13 @@ class IncidentFilter:
         if self.involving is not None:
             rows = rows.filter(Q(actor=self.involving) | Q(target=self.involving))
         if self.source is not None:
-            by_source = Q(source_rows__outlet=self.source) | Q(source_rows__url=self.source)
+            by_source = Q(outlet=self.source) | Q(url=self.source)
             if self.source.isdigit() and int(self.source) < 2**63:  # a bigint article id
-                by_source |= Q(source_rows__article_id=int(self.source))
-            rows = rows.filter(by_source).distinct()
+                by_source |= Q(article_id=int(self.source))
+            # A semi-join, not a join and DISTINCT: no duplicates to remove, and the state
+            # (PostgreSQL `json`) has no equality to remove them by.
+            sources = IncidentSource.objects.filter(by_source).values("incident_id")
+            rows = rows.filter(incident_id__in=sources)
         return rows
 
 
