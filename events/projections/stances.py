@@ -8,6 +8,7 @@ multiplication: the table stays right as time passes without being rewritten.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -78,10 +79,43 @@ def _mark(state: Happening) -> Mark:
     return (state.world_date, state.incident_id, state.type)
 
 
-def stance_row(pair: Pair, marks: list[Mark], half_life_days: float) -> StanceRow:
-    marks.sort()
-    reference = marks[-1][0]
-    raw = sum(WEIGHTS[kind] * decay((reference - on).days, half_life_days) for on, _, kind in marks)
+@dataclass
+class PairMarks:
+    """What a pair's row needs of its incidents, kept as they are added, in any order: the
+    weight per date (the same decay applies to a whole day, and whole-number weights add
+    up exactly, so the sum does not depend on the order they came in), the count per type,
+    and the newest few."""
+
+    weights: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    counts: Counter[str] = field(default_factory=Counter)
+    newest: list[Mark] = field(default_factory=list)  # a min-heap of at most LATEST_KEPT
+
+    def add(self, mark: Mark) -> None:
+        on, _, kind = mark
+        self.weights[on] += WEIGHTS[kind]
+        self.counts[kind] += 1
+        if len(self.newest) < LATEST_KEPT:
+            heapq.heappush(self.newest, mark)
+        elif mark > self.newest[0]:
+            heapq.heapreplace(self.newest, mark)
+
+    def merge(self, other: PairMarks) -> None:
+        for on, weight in other.weights.items():
+            self.weights[on] += weight
+        self.counts.update(other.counts)
+        for mark in other.newest:
+            if len(self.newest) < LATEST_KEPT:
+                heapq.heappush(self.newest, mark)
+            elif mark > self.newest[0]:
+                heapq.heapreplace(self.newest, mark)
+
+
+def stance_row(pair: Pair, marks: PairMarks, half_life_days: float) -> StanceRow:
+    reference = max(marks.weights)
+    raw = sum(
+        marks.weights[on] * decay((reference - on).days, half_life_days)
+        for on in sorted(marks.weights)
+    )
     latest = [
         {
             "incident_id": incident_id,
@@ -89,16 +123,16 @@ def stance_row(pair: Pair, marks: list[Mark], half_life_days: float) -> StanceRo
             "on": on.isoformat(),
             "weight": WEIGHTS[kind],
         }
-        for on, incident_id, kind in reversed(marks[-LATEST_KEPT:])
+        for on, incident_id, kind in sorted(marks.newest, reverse=True)
     ]
     return StanceRow(
         actor=pair[0],
         target=pair[1],
         reference_date=reference.isoformat(),
         raw=raw,
-        counts=dict(sorted(Counter(kind for _, _, kind in marks).items())),
+        counts=dict(sorted(marks.counts.items())),
         latest=latest,
-        incident_count=len(marks),
+        incident_count=sum(marks.counts.values()),
     )
 
 
@@ -106,12 +140,17 @@ class StanceGroups:
     """The incidents that happened, grouped by pair one at a time (see forces.ForceFacts)."""
 
     def __init__(self) -> None:
-        self.by_pair: dict[Pair, list[Mark]] = defaultdict(list)
+        self.by_pair: dict[Pair, PairMarks] = defaultdict(PairMarks)
 
     def add(self, state: Happening) -> None:
         pair = stance_pair(state)
         if pair and state.happened:
-            self.by_pair[pair].append(_mark(state))
+            self.by_pair[pair].add(_mark(state))
+
+    def merge(self, other: StanceGroups) -> None:
+        """Add another collector's incidents (a rebuild's other share of the log)."""
+        for pair, marks in other.by_pair.items():
+            self.by_pair[pair].merge(marks)
 
     def rows(self, half_life_days: float) -> list[StanceRow]:
         return [

@@ -127,9 +127,14 @@ class UltimatumInputs:
 
     def __init__(self) -> None:
         self.candidates: list[IncidentState] = []
-        # The possible outcomes indexed by who they involve (sorted by date in `rows`), so
-        # each ultimatum only looks at its own parties' later withdrawals and attacks.
-        self.outcomes: dict[tuple[str, frozenset[str | None]], list[Happening]] = defaultdict(list)
+        # The possible outcomes by who they involve and by date (sorted in `rows`), so each
+        # ultimatum only looks at its own parties' later withdrawals and attacks. Of one
+        # day's, only the first in `order_key` order can decide an ultimatum (the first on
+        # or after its date decides; a withdrawal after the deadline, and every later one,
+        # does not), and only those that happened: the rest are not kept.
+        self.outcomes: dict[tuple[str, frozenset[str | None]], dict[date, Happening]] = defaultdict(
+            dict
+        )
 
     def add_ultimatum(self, state: IncidentState) -> None:
         if is_ultimatum(state):
@@ -138,14 +143,32 @@ class UltimatumInputs:
     def add_outcome(self, other: Happening) -> None:
         kind = other.type
         if kind == "withdraw":
-            self.outcomes["withdraw", frozenset((other.actor,))].append(other)
+            key = ("withdraw", frozenset((other.actor,)))
         elif kind == "attack":
-            self.outcomes["attack", frozenset((other.actor, other.target))].append(other)
+            key = ("attack", frozenset((other.actor, other.target)))
+        else:
+            return
+        if other.happened:
+            self._keep(self.outcomes[key], other)
+
+    @staticmethod
+    def _keep(by_date: dict[date, Happening], other: Happening) -> None:
+        first = by_date.get(other.world_date)
+        if first is None or other.incident_id < first.incident_id:
+            by_date[other.world_date] = other
+
+    def merge(self, other: UltimatumInputs) -> None:
+        """Add another collector's ultimatums and outcomes (`rows` sorts both)."""
+        self.candidates.extend(other.candidates)
+        for key, by_date in other.outcomes.items():
+            mine = self.outcomes[key]
+            for outcome in by_date.values():
+                self._keep(mine, outcome)
 
     def rows(self) -> list[UltimatumRow]:
-        outcomes = self.outcomes
-        for group in outcomes.values():
-            group.sort(key=order_key)
+        outcomes = {
+            key: sorted(by_date.values(), key=order_key) for key, by_date in self.outcomes.items()
+        }
         rows = [
             _decided(
                 u,
