@@ -19,17 +19,20 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from typing import TypeVar
 
 from django.db import connection, models, transaction
 
 from events import store
 from events.models import Checkpoint
-from events.projections import swap
+from events.projections import shares, swap
 from events.projections.log_scan import LoggedEvent, LogScan
 
 DEFAULT_BATCH = 500
 REPLAY_PAGE = 5000
 Progress = Callable[[int], object]
+Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 
 def chunks(items: Iterable[store.RecordedEvent], size: int) -> Iterator[list[store.RecordedEvent]]:
@@ -59,6 +62,22 @@ class LogReplay:
         scan = LogScan(self.progress)
         yield from scan
         self.cursor, self.position, self.count = scan.cursor, scan.position, scan.count
+
+    def in_shares(
+        self,
+        work: Callable[[LogScan, Job], Result],
+        job: Job,
+        all_written: Callable[[], object] | None = None,
+    ) -> list[Result]:
+        """`work(scan, job)` over the log up to its head, split among processes (see
+        events.projections.shares); the results of the shares, in order."""
+        head = store.head_cursor()
+        results, read = shares.scan_in_shares(
+            work, job, head, self.progress, all_written=all_written
+        )
+        self.cursor, self.count = head, read
+        self.position = store.parse_cursor(head)[1] if head else 0
+        return results
 
     def reached(self, cursor: str, position: int, more: int) -> None:
         self.cursor, self.position = cursor, position

@@ -8,29 +8,27 @@ for escapes before parsing the incident JSON (a third of a rebuild's server time
 
 `StreamingCopy` (rebuilds on PostgreSQL): a table's rows go to the server, over a
 connection of its own, as the caller hands them over while it still reads and folds the
-log, so the server stores them while Python works on the next ones.
+log, so the server stores them while Python works on the next ones. `in_background`: the
+statements that follow (index builds), spread over connections while Python goes on.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, suppress
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
+from typing import Any
 
 import orjson
 from django.db import connection, models
 from psycopg import Connection as PgConnection
 from psycopg import Cursor
 from psycopg.adapt import Dumper
-from psycopg.copy import Copy, QueuedLibpqWriter
+from psycopg.copy import Copy
 from psycopg.postgres import types as pg_types
 from psycopg.pq import Format
 from psycopg.types.json import set_json_dumps
-
-if TYPE_CHECKING:
-    from events.projections.swap import FreshTables
 
 BATCH = 2000  # rows per bulk_create (SQLite)
 INDEX_MEMORY = "256MB"  # maintenance_work_mem while a rebuild's fresh tables are indexed
@@ -43,14 +41,19 @@ class _UuidDumper(Dumper):
     oid = pg_types.get_oid("uuid")
 
     def dump(self, obj: Any) -> bytes:
-        if type(obj) is uuid.UUID:
-            return obj.bytes
-        # The canonical text form, read at a fifth of uuid.UUID()'s cost; anything else
-        # (or malformed) goes through uuid.UUID, which says what is wrong with it.
-        if len(obj) == 36 and obj[8] == obj[13] == obj[18] == obj[23] == "-":
-            with suppress(ValueError):
-                return bytes.fromhex(obj.replace("-", ""))
-        return uuid.UUID(obj).bytes
+        return uuid_bytes(obj)
+
+
+def uuid_bytes(value: str | uuid.UUID) -> bytes:
+    """A uuid's 16 bytes, from a UUID or its text."""
+    if isinstance(value, uuid.UUID):
+        return value.bytes
+    # The canonical text form, read at a fifth of uuid.UUID()'s cost; anything else
+    # (or malformed) goes through uuid.UUID, which says what is wrong with it.
+    if len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-":
+        with suppress(ValueError):
+            return bytes.fromhex(value.replace("-", ""))
+    return uuid.UUID(value).bytes
 
 
 class _StrOrUuid:
@@ -84,50 +87,44 @@ def _insertable(model: type[models.Model]) -> list[str]:
 class StreamingCopy:
     """COPY one table's rows over a connection of its own while the caller goes on.
 
-    psycopg formats each row (in C) in the caller's thread as it is handed over, while
-    the row's values are still in the CPU's caches; a psycopg writer thread sends the
-    data, and the server stores it meanwhile. `finish()` ends the COPY and starts what
-    follows it in the rebuild (the table's indexes and ANALYZE, swap.FreshTables.ready)
-    in a thread; leaving the block waits for that and closes the connection. Leaving it
-    on an error aborts the COPY instead.
+    psycopg formats each row (in C) as it is handed over, while the row's values are
+    still in the CPU's caches, and sends the data as its buffer fills; the server stores
+    it meanwhile. `finish()` ends the COPY (the rows are stored when it returns); leaving
+    the block without it aborts the COPY. `setup`: see `side_connection_setup`.
+    `uuids_as_bytes`: the rows carry uuids as `uuid_bytes` gives them.
     """
 
     def __init__(
-        self, fresh: FreshTables | None, model: type[models.Model], fields: Sequence[str]
+        self,
+        model: type[models.Model],
+        fields: Sequence[str],
+        setup: Sequence[str],
+        *,
+        uuids_as_bytes: bool = False,
     ) -> None:
-        self.fresh, self.model = fresh, model
-        self._raw = _side_connection()
+        self._raw = side_connection(setup)
         self._cursor = self._raw.cursor()
         _prepare(self._cursor)
         self._copying: AbstractContextManager[Copy] | None = self._cursor.copy(
-            copy_statement(model, fields), writer=QueuedLibpqWriter(self._cursor)
+            copy_statement(model, fields)
         )
         self._copy = self._copying.__enter__()  # left in finish() or __exit__
-        self._copy.set_types(column_types(model, fields))
+        types = column_types(model, fields)
+        if uuids_as_bytes:
+            # A binary COPY carries no types: the server reads each field with its column's
+            # type. A uuid's binary form is its 16 bytes, which psycopg sends as they are
+            # (in C) for a bytea; the caller turns each id into bytes once (uuid_bytes).
+            types = ["bytea" if t == "uuid" else t for t in types]
+        self._copy.set_types(types)
         self.write_row = self._copy.write_row
-        self._follow_up: threading.Thread | None = None
-        self._error: BaseException | None = None
 
     def __enter__(self) -> StreamingCopy:
         return self
 
     def finish(self) -> None:
-        """End the COPY (the rows are stored when this returns), then index in a thread."""
         copying, self._copying = self._copying, None
         if copying is not None:
             copying.__exit__(None, None, None)
-        statements = self.fresh.ready([self.model]) if self.fresh is not None else []
-        self._follow_up = threading.Thread(
-            target=self._run, args=(statements,), name="rebuild-index", daemon=True
-        )
-        self._follow_up.start()
-
-    def _run(self, statements: list[str]) -> None:
-        try:
-            for statement in statements:
-                self._cursor.execute(statement)
-        except BaseException as error:  # handed to the caller when it leaves the block
-            self._error = error
 
     def __exit__(self, *exc: Any) -> None:
         try:
@@ -135,20 +132,67 @@ class StreamingCopy:
                 error = exc[1] or RuntimeError("the rebuild stopped before its rows were all in")
                 with suppress(BaseException):
                     self._copying.__exit__(type(error), error, None)
-            if self._follow_up is not None:
-                self._follow_up.join()
         finally:
             self._cursor.close()
             self._raw.close()
-        if self._error is not None and exc[0] is None:
-            raise self._error
 
 
-def _side_connection() -> PgConnection[Any]:
-    """A new autocommit connection set up as this one is for a rebuild: the same
+@contextmanager
+def in_background(
+    setup: Sequence[str], stages: Sequence[Sequence[str]], connections: int = 2
+) -> Iterator[None]:
+    """Run the statements of `stages` while the block runs, over `connections` side
+    connections (see `side_connection`), each taking a stage's next statement when it is
+    done with one; a stage starts when the one before it has ended. Leaving the block
+    waits for them all and raises the first error (unless the block itself raised)."""
+    work = [stage for stage in stages if stage]
+    count = min(connections, max((len(stage) for stage in work), default=0))
+    if not count:
+        yield
+        return
+    queues = [list(reversed(stage)) for stage in work]
+    lock = threading.Lock()
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with side_connection(setup) as raw, raw.cursor() as cursor:
+                for queue in queues:
+                    while True:
+                        with lock:
+                            statement = queue.pop() if queue and not errors else None
+                        if statement is None:
+                            break
+                        cursor.execute(statement)
+                    barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # another connection failed: its error is reported
+        except BaseException as error:
+            with lock:
+                errors.append(error)
+            barrier.abort()
+
+    threads = [
+        threading.Thread(target=run, name="rebuild-index", daemon=True) for _ in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+
+
+def side_connection_setup() -> list[str]:
+    """What makes a new connection write where this one does, as a rebuild needs: the same
     search_path (the fresh tables first), memory for the index builds, and lz4 for the
     large JSON values (TOAST) where the server has it: a fraction of pglz's time; rows
-    written later by the projector keep the default, and readers decode both."""
+    written later by the projector keep the default, and readers decode both. Read in
+    the rebuild's own process (its worker processes get it handed over)."""
     setup = [f"SET maintenance_work_mem = '{INDEX_MEMORY}'"]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -160,6 +204,11 @@ def _side_connection() -> PgConnection[Any]:
         cursor.execute("SHOW search_path")
         row = cursor.fetchone()
         setup.append(f"SET search_path TO {row[0]}")
+    return setup
+
+
+def side_connection(setup: Sequence[str]) -> PgConnection[Any]:
+    """A new autocommit connection, set up with `side_connection_setup()`'s statements."""
     raw = connection.get_new_connection(connection.get_connection_params())
     raw.autocommit = True
     with raw.cursor() as cursor:

@@ -185,6 +185,12 @@ class ForceFacts:
         if key and fact:
             self.facts[key].append(fact)
 
+    def merge(self, other: ForceFacts) -> None:
+        """Add the facts another collector gathered (a rebuild's other share of the log):
+        `force_row` orders each key's facts itself, so the order they came in is moot."""
+        for key, facts in other.facts.items():
+            self.facts[key].extend(facts)
+
     def rows(self, window_days: int = DEFAULT_WINDOW_DAYS) -> list[ForceRow]:
         """Every force row the incidents support, sorted by key."""
         return [force_row(key, self.facts[key], window_days) for key in sorted(self.facts)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -21,9 +23,15 @@ from django.db.models.functions import Cast
 
 from events import store
 from events.domain import STREAM_PREFIX
-from events.projections import forces, stances, ultimatums
+from events.projections import forces, shares, stances, ultimatums
 from events.projections.base import LogReplay, Projector
-from events.projections.bulk import StreamingCopy, write_rows
+from events.projections.bulk import (
+    StreamingCopy,
+    in_background,
+    side_connection_setup,
+    uuid_bytes,
+    write_rows,
+)
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.forces import CountryNames
 from events.projections.incident_state import (
@@ -33,6 +41,7 @@ from events.projections.incident_state import (
     fold_logged,
     summary_of,
 )
+from events.projections.log_scan import LogScan
 from events.projections.places import country_level_names
 from events.projections.tables import ForceLevel, IncidentRow, IncidentSource, Stance, Ultimatum
 
@@ -56,11 +65,12 @@ INCIDENT_FIELDS = (
 SOURCE_FIELDS = ("incident_id", "article_id", "outlet", "url")
 
 
-def incident_values(state: IncidentState) -> tuple[Any, ...]:
-    """The incident row's values, in INCIDENT_FIELDS order."""
+def incident_values(state: IncidentState, incident_id: Any = None) -> tuple[Any, ...]:
+    """The incident row's values, in INCIDENT_FIELDS order (`incident_id`: the id as the
+    writer takes it, when not its text)."""
     fields = state.fields
     return (
-        state.incident_id,
+        state.incident_id if incident_id is None else incident_id,
         state.stream_id,
         state.version,
         str(fields["type"]),
@@ -107,12 +117,15 @@ def summaries_of(rows: QuerySet[IncidentRow]) -> list[IncidentSummary]:
     ]
 
 
-def source_values(states: Iterable[IncidentState]) -> Iterator[tuple[Any, ...]]:
-    """The source rows of the incidents, in SOURCE_FIELDS order."""
+def source_values(
+    states: Iterable[IncidentState], incident_id: Any = None
+) -> Iterator[tuple[Any, ...]]:
+    """The source rows of the incidents, in SOURCE_FIELDS order (`incident_id`: as in
+    `incident_values`, for a single state)."""
     for state in states:
         for source in state.active_sources:
             yield (
-                state.incident_id,
+                state.incident_id if incident_id is None else incident_id,
                 source.get("article_id"),
                 source.get("outlet"),
                 source.get("url"),
@@ -304,9 +317,10 @@ class IncidentProjector(Projector):
 
     def build(self, replay: LogReplay) -> None:
         """A rebuild folds the whole log in memory and writes every table in bulk."""
-        derived = DerivedRows(country_level_names())
+        names = country_level_names()
         window, half_life = force_window_days(), stance_half_life_days()
         if connection.vendor != "postgresql":
+            derived = DerivedRows(names)
             states = list(fold_logged(replay.scan()).values())
             write_rows(IncidentRow, (incident_columns(s) for s in states))
             write_rows(IncidentSource, source_columns(states))
@@ -314,27 +328,58 @@ class IncidentProjector(Projector):
                 derived.add(state)
             derived.write(window, half_life, write_rows)
             return
-        # Each incident's rows go to the server (incidents on one connection, sources on
-        # another) as soon as the scan has folded its stream's last event, while its state
-        # is still in the CPU's caches, and the state is dropped: the server stores rows
-        # while Python reads and folds the rest of the log. The derived tables need every
-        # incident; they follow, small, on this connection.
-        with (
-            StreamingCopy(replay.fresh, IncidentRow, INCIDENT_FIELDS) as incidents,
-            StreamingCopy(replay.fresh, IncidentSource, SOURCE_FIELDS) as sources,
-        ):
+        # The log is folded in shares, each in a process of its own that writes its
+        # incidents' rows itself (_fold_share). Once all are written, the server indexes
+        # them while the shares' derived inputs travel here, are merged and written.
+        setup = tuple(side_connection_setup())
+        fresh = replay.fresh
+        with ExitStack() as indexing:
 
-            def settled(state: IncidentState) -> None:
-                incidents.write_row(incident_values(state))
-                for row in source_values((state,)):
-                    sources.write_row(row)
-                derived.add(state)
+            def index_the_rows() -> None:
+                stages = fresh.ready_in_stages([IncidentRow, IncidentSource]) if fresh else []
+                indexing.enter_context(in_background(setup, stages))
 
-            for state in fold_logged(replay.scan(), settled).values():
-                settled(state)
-            incidents.finish()
-            sources.finish()
-            derived.write(window, half_life, write_rows)
+            parts = replay.in_shares(_fold_share, _Share(setup, names), index_the_rows)
+            DerivedRows.merged(parts).write(window, half_life, write_rows)
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What each process of a rebuild needs from the one that started it."""
+
+    setup: tuple[str, ...]  # bulk.side_connection_setup(): where the fresh tables are
+    names: CountryNames
+
+
+def _fold_share(scan: LogScan, share: _Share) -> DerivedRows:
+    """Fold one share of the log (events.projections.shares) and write its incidents.
+
+    Each incident's rows go to the server (incidents on one connection, sources on
+    another) as soon as the scan has folded its stream's last event, while its state is
+    still in the CPU's caches, and the state is dropped: the server stores rows while
+    Python reads and folds the rest. The derived rows need every incident: their inputs
+    are collected and handed back.
+    """
+    derived = DerivedRows(share.names)
+    setup = share.setup
+    with (
+        StreamingCopy(IncidentRow, INCIDENT_FIELDS, setup, uuids_as_bytes=True) as incidents,
+        StreamingCopy(IncidentSource, SOURCE_FIELDS, setup, uuids_as_bytes=True) as sources,
+    ):
+
+        def settled(state: IncidentState) -> None:
+            incident_id = uuid_bytes(state.incident_id)
+            incidents.write_row(incident_values(state, incident_id))
+            for row in source_values((state,), incident_id):
+                sources.write_row(row)
+            derived.add(state)
+
+        for state in fold_logged(scan, settled).values():
+            settled(state)
+        incidents.finish()
+        sources.finish()
+    shares.rows_written()
+    return derived
 
 
 class DerivedRows:
@@ -352,6 +397,16 @@ class DerivedRows:
         self.ultimatums.add_ultimatum(state)
         if state.type in ultimatums.OUTCOME_TYPES:  # a summary: not the sources (memory)
             self.ultimatums.add_outcome(summary_of(state))
+
+    @classmethod
+    def merged(cls, parts: Sequence[DerivedRows]) -> DerivedRows:
+        """One collector with the incidents of all `parts` (a rebuild's shares)."""
+        whole = parts[0]
+        for part in parts[1:]:
+            whole.forces.merge(part.forces)
+            whole.stances.merge(part.stances)
+            whole.ultimatums.merge(part.ultimatums)
+        return whole
 
     def write(
         self,
