@@ -166,10 +166,11 @@ def incidents_per_week(*, weeks: int = CHART_WEEKS) -> dict[str, Any]:
     # The window ends at the newest incident with a date of its own. An incident with no
     # date and no dated source stands at the day it was recorded, which would drag a
     # chart of historical news to this week and leave it empty.
-    # (Read as text: the state is PostgreSQL `json`, which has no equality with JSON null.)
-    dated = live.annotate(occurred_on=KT("state__fields__occurred_on")).exclude(
-        occurred_on__isnull=True
-    )
+    # Read as text (the state is PostgreSQL `json`, which has no equality with JSON null):
+    # a JSON null reads as NULL there and as the text 'null' on SQLite.
+    occurred_on = KT("state__fields__occurred_on")
+    dated = live.annotate(occurred_on=occurred_on).exclude(occurred_on__isnull=True)
+    dated = dated.exclude(occurred_on="null")
     latest = (
         (dated if dated.exists() else live)
         .order_by("-world_date")
