@@ -83,20 +83,22 @@ class ForceFact:
     kind: str
     on: date
     order: tuple[date, str, str]
-    # (size, source) pairs: a corroborating source may report another figure.
-    values: tuple[tuple[int, dict[str, Any]], ...]
+    # (size, source) pairs: a corroborating source may report another figure. Only a
+    # statement's sources are shown (a movement shows its size): None for a movement's.
+    values: tuple[tuple[int, dict[str, Any] | None], ...]
 
 
 def force_fact(state: IncidentState, unit: str) -> ForceFact | None:
     if not state.happened:
         return None
     own = _size(state.fields.get("quantity"), unit)
+    statement = state.type == FORCE_LEVEL
     values = []
     for source in state.active_sources:
         reported = source.get("reported") or {}
         size = _size(reported["quantity"], unit) if "quantity" in reported else own
         if size is not None:
-            values.append((size, source_summary(state, source)))
+            values.append((size, source_summary(state, source) if statement else None))
     if not values:
         return None
     return ForceFact(state.incident_id, state.type, state.world_date, state.sort_key, tuple(values))
@@ -136,7 +138,9 @@ def force_row(key: Key, facts: list[ForceFact], window_days: int = DEFAULT_WINDO
         for statement in statements:
             if (latest.on - statement.on).days <= window_days:
                 for size, source in statement.values:
-                    estimates[size].append({**source, "stated_on": statement.on.isoformat()})
+                    estimates[size].append(
+                        {**(source or {}), "stated_on": statement.on.isoformat()}
+                    )
         low, high = min(estimates), max(estimates)
         moves = [m for m in moves if m.on > latest.on]
         since, stated_on = latest.on, latest.on.isoformat()

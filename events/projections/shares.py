@@ -42,8 +42,9 @@ _on_written: Callable[[], object] | None = None
 
 
 def share_count() -> int:
-    """How many processes a rebuild folds the log in (one where the database is SQLite)."""
-    if connection.vendor != "postgresql":
+    """How many processes a rebuild folds the log in: one where the database is SQLite,
+    or where this process may not start others (a daemonic one, as a Celery worker's)."""
+    if connection.vendor != "postgresql" or multiprocessing.current_process().daemon:
         return 1
     return max(1, int(settings.TRACKER_REBUILD_PROCESSES))
 
