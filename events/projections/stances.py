@@ -94,20 +94,20 @@ class PairMarks:
         on, _, kind = mark
         self.weights[on] += WEIGHTS[kind]
         self.counts[kind] += 1
-        if len(self.newest) < LATEST_KEPT:
-            heapq.heappush(self.newest, mark)
-        elif mark > self.newest[0]:
-            heapq.heapreplace(self.newest, mark)
+        self._keep_if_newest(mark)
 
     def merge(self, other: PairMarks) -> None:
         for on, weight in other.weights.items():
             self.weights[on] += weight
         self.counts.update(other.counts)
         for mark in other.newest:
-            if len(self.newest) < LATEST_KEPT:
-                heapq.heappush(self.newest, mark)
-            elif mark > self.newest[0]:
-                heapq.heapreplace(self.newest, mark)
+            self._keep_if_newest(mark)
+
+    def _keep_if_newest(self, mark: Mark) -> None:
+        if len(self.newest) < LATEST_KEPT:
+            heapq.heappush(self.newest, mark)
+        elif mark > self.newest[0]:
+            heapq.heapreplace(self.newest, mark)
 
 
 def stance_row(pair: Pair, marks: PairMarks, half_life_days: float) -> StanceRow:

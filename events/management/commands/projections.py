@@ -34,10 +34,9 @@ class Command(BaseCommand):
     def _rebuild(self, name: str | None) -> None:
         if name and name not in PROJECTORS:
             raise CommandError(f"unknown projection {name!r}: choose from {', '.join(PROJECTORS)}")
+        total = events_after("")  # counted once: every rebuild reads the whole log
         for projector in [PROJECTORS[name]] if name else PROJECTORS.values():
-            with tqdm(
-                total=events_after(""), desc=projector.name, unit="ev", file=sys.stderr
-            ) as bar:
+            with tqdm(total=total, desc=projector.name, unit="ev", file=sys.stderr) as bar:
                 replayed = projector.rebuild(progress=bar.update)
             self.stdout.write(f"{projector.name}: rebuilt from {replayed} events")
 
