@@ -167,3 +167,15 @@ def test_a_registry_edit_moves_force_rows_at_once_without_a_rebuild() -> None:
     [country_wide] = list_forces(NOW, actor="USA")
     assert (country_wide["place"], country_wide["low"], country_wide["high"]) == ("", 900, 900)
     assert_tables_equal_the_fold()  # the fold, with the registry as it now is
+
+
+@pytest.mark.postgres  # SQLite's own upper() knows only ASCII
+def test_place_names_match_without_regard_to_case_beyond_ascii() -> None:
+    """Codes compare byte by byte (COLLATE "C"), place names keep the database's collation:
+    an editor's search or a country-wide name in another case still finds them."""
+    report("attack", "TUR", "PKK", location="Ürümqi", country="CHN", occurred_on="2024-03-01")
+    project_everything()
+    from events.projections.tables import IncidentRow
+
+    assert IncidentRow.objects.filter(location__iexact="ürümqi").count() == 1
+    assert IncidentRow.objects.filter(actor__iexact="tur").count() == 1
