@@ -117,24 +117,18 @@ def summaries_of(rows: QuerySet[IncidentRow]) -> list[IncidentSummary]:
     ]
 
 
-def source_values(
-    states: Iterable[IncidentState], incident_id: Any = None
-) -> Iterator[tuple[Any, ...]]:
-    """The source rows of the incidents, in SOURCE_FIELDS order (`incident_id`: as in
-    `incident_values`, for a single state)."""
-    for state in states:
-        for source in state.active_sources:
-            yield (
-                state.incident_id if incident_id is None else incident_id,
-                source.get("article_id"),
-                source.get("outlet"),
-                source.get("url"),
-            )
+def source_values(state: IncidentState, incident_id: Any = None) -> Iterator[tuple[Any, ...]]:
+    """The incident's source rows, in SOURCE_FIELDS order (`incident_id`: as in
+    `incident_values`)."""
+    row_id = state.incident_id if incident_id is None else incident_id
+    for source in state.active_sources:
+        yield (row_id, source.get("article_id"), source.get("outlet"), source.get("url"))
 
 
 def source_columns(states: Iterable[IncidentState]) -> Iterator[dict[str, Any]]:
-    for values in source_values(states):
-        yield dict(zip(SOURCE_FIELDS, values, strict=True))
+    for state in states:
+        for values in source_values(state):
+            yield dict(zip(SOURCE_FIELDS, values, strict=True))
 
 
 def force_columns(row: forces.ForceRow) -> dict[str, Any]:
@@ -370,7 +364,7 @@ def _fold_share(scan: LogScan, share: _Share) -> DerivedRows:
         def settled(state: IncidentState) -> None:
             incident_id = uuid_bytes(state.incident_id)
             incidents.write_row(incident_values(state, incident_id))
-            for row in source_values((state,), incident_id):
+            for row in source_values(state, incident_id):
                 sources.write_row(row)
             derived.add(state)
 

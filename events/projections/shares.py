@@ -37,8 +37,6 @@ POLL_SECONDS = 0.25  # how often the parent passes the processes' progress on
 _inherited: list[Any] = []
 _events_read: Any = None
 _shares_written: Any = None
-# In this process (one share): what to call when its rows are all written.
-_on_written: Callable[[], object] | None = None
 
 
 def share_count() -> int:
@@ -64,17 +62,16 @@ def scan_in_shares(
     the results picklable (they cross between processes).
 
     all_written: called here once every share's `work` has called `rows_written()`, so
-    that what needs all the rows (index builds) starts while the results still travel.
+    that what needs all the rows (index builds) starts while the results still travel
+    (with one share, as soon as its `work` returns: nothing travels).
     """
-    global _on_written
     count = share_count() if count is None else count
     if count == 1:
         scan = LogScan(progress, head=head)
-        _on_written = all_written
-        try:
-            return [work(scan, job)], scan.count
-        finally:
-            _on_written = None
+        result = work(scan, job)
+        if all_written:
+            all_written()
+        return [result], scan.count
     context = multiprocessing.get_context("fork")
     events_read, shares_written = context.Value("q", 0), context.Value("q", 0)
     with ProcessPoolExecutor(
@@ -106,12 +103,11 @@ def scan_in_shares(
 
 
 def rows_written() -> None:
-    """Called by a share's `work` once its rows are all stored (see `scan_in_shares`)."""
+    """Called by a share's `work` once its rows are all stored (see `scan_in_shares`);
+    nothing to tell in the rebuild's own process."""
     if _shares_written is not None:
         with _shares_written.get_lock():
             _shares_written.value += 1
-    elif _on_written is not None:
-        _on_written()
 
 
 def _start_worker(events_read: Any, shares_written: Any) -> None:
