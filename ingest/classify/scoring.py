@@ -206,7 +206,14 @@ def attr_scores(g: Event, p: Event) -> dict[str, bool]:
         out["date"] = (p.get("occurred_on") or "")[:10] == g["occurred_on"]
     if g.get("status"):
         out["status"] = FACT.get((p.get("status") or "asserted").lower()) == FACT[g["status"]]
+        out["status_exact"] = (p.get("status") or "asserted").lower() == g["status"]
     return out
+
+
+def strict_ok(g: Event, p: Event) -> bool:
+    """A matched pair that also agrees on the target (where gold has one) and exact factuality."""
+    a = attr_scores(g, p)
+    return a.get("target", True) and a.get("status_exact", True)
 
 
 def keymatch(g: Event, p: Event) -> bool:
@@ -221,6 +228,7 @@ class Score:
     fp: int = 0
     fn: int = 0
     dup: int = 0
+    strict: int = 0  # matched pairs right on target and exact status as well
     attributes: dict[str, list[int]] = field(default_factory=dict)  # name -> [n, correct]
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
@@ -238,6 +246,12 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def strict_f1(self) -> float:
+        p = self.strict / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.strict / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
     def accuracy(self, name: str) -> float | None:
         n, ok = self.attributes.get(name, [0, 0])
         return ok / n if n else None
@@ -252,6 +266,10 @@ class Score:
             lines.extend(f"   {e}" for e in self.extras)
         for k, (n, ok) in sorted(self.attributes.items()):
             lines.append(f"attr {k}: {ok}/{n}")
+        lines.append(
+            f"strict (type+actor+target+exact status): {self.strict}/{self.tp} matched pairs, "
+            f"strict_F1={self.strict_f1:.3f}"
+        )
         lines.append(f"tp={self.tp} fp={self.fp} fn={self.fn} dup={self.dup}")
         lines.append(f"precision={self.precision:.3f} recall={self.recall:.3f} F1={self.f1:.3f}")
         return lines
@@ -286,6 +304,7 @@ def score(gold: list[Event], pred: list[Event]) -> Score:
             used_p.add(best)
             if not g.get("optional"):
                 result.tp += 1
+                result.strict += int(strict_ok(g, ps[best]))
                 for k, ok in attr_scores(g, ps[best]).items():
                     attrs[k][0] += 1
                     attrs[k][1] += int(ok)
