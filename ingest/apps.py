@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class IngestConfig(AppConfig):
@@ -8,10 +7,6 @@ class IngestConfig(AppConfig):
     verbose_name = "Ingestion"
 
     def ready(self) -> None:
-        from events.newsroom_roles import sync_after_migrate
-
-        # Keeps the newsroom groups complete as models are added (see events.newsroom_roles).
-        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="newsroom_groups")
         from events.signals import incident_event_recorded
         from ingest.incident_keys import sync_incident_key
 

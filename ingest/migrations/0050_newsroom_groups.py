@@ -1,14 +1,7 @@
-"""The newsroom's groups: Editors (verify, correct, retract, merge, add) and Viewers."""
-
-from typing import Any
+"""The newsroom's groups were created here; the newsroom app (its migration 0001 and its
+post_migrate hook) creates and completes them now, so ingest reaches no room above it."""
 
 from django.db import migrations
-
-
-def create_groups(apps: Any, schema_editor: Any) -> None:
-    from events.newsroom_roles import sync_newsroom_groups
-
-    sync_newsroom_groups(apps)
 
 
 class Migration(migrations.Migration):
@@ -18,4 +11,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+    operations: list[migrations.operations.base.Operation] = []

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group, User
 
-from events.newsroom_roles import EDITORS, VIEWERS, sync_newsroom_groups
+from newsroom.groups import EDITORS, VIEWERS, sync_newsroom_groups
 
 # Playwright's sync API keeps an event loop on the main thread; Django's ORM refuses to
 # run while one is active unless told the caller is synchronous, which test code is.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events.evidence import highlight_evidence
+from newsroom.evidence import highlight_evidence
 
 
 def test_the_sentence_is_marked_even_across_other_line_breaks() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 
-from events import newsroom_roles as roles
+from newsroom import groups as roles
 
 
 @pytest.mark.django_db

@@ -295,7 +295,7 @@ def test_dashboard_draws_from_the_projections(editor_client: Client, report: Any
     project()
     page = editor_client.get("/admin/events/incidentrow/dashboard/")
     assert page.status_code == 200
-    assert "events/vendor/chart.umd.js" in page.text
+    assert "newsroom/vendor/chart.umd.js" in page.text
     chart = page.context["chart"]
     totals = {d["label"]: sum(d["data"]) for d in chart["datasets"]}
     assert totals == {"attack": 1, "condemn": 1}

@@ -3,7 +3,7 @@
 Nothing here changes a row: every command appends an event through events.services, with
 the editor in its metadata and the stream version the editor's page showed as the
 expected version. A stale page gets a conflict message, the current state and its own
-draft back, and nothing is overwritten. Permissions (events.newsroom_roles) are checked
+draft back, and nothing is overwritten. Permissions (newsroom.groups) are checked
 on every command, not only when drawing buttons.
 """
 
@@ -24,10 +24,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import admin_selectors as selectors
-from . import newsroom_roles as roles
-from . import services, store
-from .admin_incident_forms import (
+from events import services, store
+from events.domain import DomainError
+from events.models import IncidentRow
+from events.projections import incident_state
+
+from . import groups, selectors
+from .evidence import highlight_evidence
+from .incident_forms import (
     CorrectionForm,
     IncidentFieldsForm,
     MergeForm,
@@ -35,10 +39,6 @@ from .admin_incident_forms import (
     RetractionForm,
     VerificationForm,
 )
-from .domain import DomainError
-from .evidence import highlight_evidence
-from .models import IncidentRow
-from .projections import incident_state
 
 TEMPLATES = "admin/events/incidentrow/"
 # The incident's `status` field is its factuality; "status" on the page is active/retracted.
@@ -58,7 +58,7 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "verify": Command(
         VerificationForm,
-        roles.VERIFY,
+        groups.VERIFY,
         lambda f, incident_id, user: services.verify_incident(
             incident_id=incident_id,
             editor=user,
@@ -69,7 +69,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "correct": Command(
         CorrectionForm,
-        roles.CORRECT,
+        groups.CORRECT,
         lambda f, incident_id, user: services.correct_incident(
             incident_id=incident_id,
             proposed=f.incident_fields(),  # type: ignore[attr-defined]
@@ -81,7 +81,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "retract": Command(
         RetractionForm,
-        roles.RETRACT,
+        groups.RETRACT,
         lambda f, incident_id, user: services.retract_incident_by_editor(
             incident_id=incident_id,
             reason=f.cleaned_data["reason"],
@@ -157,7 +157,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
     # --- permissions: the projection is never edited, only commanded ------------------
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(roles.REPORT)
+        return request.user.has_perm(groups.REPORT)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -176,10 +176,10 @@ class IncidentAdmin(admin.ModelAdmin):
         )
 
     def has_verify_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(roles.VERIFY)
+        return request.user.has_perm(groups.VERIFY)
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(roles.MERGE)
+        return request.user.has_perm(groups.MERGE)
 
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view

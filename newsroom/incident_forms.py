@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from .domain import DatePrecision, Factuality, IncidentType
+from events.domain import DatePrecision, Factuality, IncidentType
 
 
 def _choices(enum: Any, *, blank: bool) -> list[tuple[str, str]]:

@@ -19,14 +19,13 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from events import store
+from events.domain import Method, stream_id_for
+from events.models import ForceLevel, IncidentRow, IncidentSource, Ultimatum
+from events.projections import incident_state
+from events.projections.status import Lag, lag_of
+from events.projections.ultimatums import OPEN, UltimatumRow
 from ingest.models import Article
-
-from . import store
-from .domain import Method, stream_id_for
-from .models import ForceLevel, IncidentRow, IncidentSource, Ultimatum
-from .projections import incident_state
-from .projections.status import Lag, lag_of
-from .projections.ultimatums import OPEN, UltimatumRow
 
 
 def incidents_of_article(*, article_id: int) -> QuerySet[IncidentRow]:
@@ -216,6 +215,6 @@ def open_ultimatums(*, now: datetime | None = None) -> list[UltimatumRow]:
 
 def projection_lag() -> list[Lag]:
     """How many committed events each projection has still to apply."""
-    from .projections.registry import PROJECTORS
+    from events.projections.registry import PROJECTORS
 
     return [lag_of(name) for name in PROJECTORS]

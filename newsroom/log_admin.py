@@ -2,7 +2,7 @@
 
 The log is the truth, so the admin offers no add, change or delete for anyone, superusers
 included; the database triggers would refuse a change anyway, this keeps the UI honest.
-The incident pages (events.admin_incidents) and the newsroom pages (dashboard, review
+The incident pages (newsroom.incident_admin) and the newsroom pages (dashboard, review
 queue) are registered from here so `admin.autodiscover` finds them.
 """
 
@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from .models import Checkpoint, Event, Stream
+from events.models import Checkpoint, Event, Stream
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -100,8 +100,6 @@ class CheckpointAdmin(ReadOnlyAdmin):
     list_display = ("name", "cursor", "position", "events_seen", "updated_at")
     readonly_fields = ("name", "cursor", "position", "events_seen", "updated_at")
 
-
-from . import admin_incidents  # noqa: E402,F401  (registers the incident pages)
 
 # The admin home page leads staff to the newsroom pages (review queue, dashboard).
 admin.site.index_template = "admin/newsroom_index.html"

@@ -6,7 +6,7 @@ ever updated, events are appended), so they get their own permissions, attached 
 event log's content type: `events.verify_incident` and so on.
 
 `sync_newsroom_groups` is idempotent and takes an app registry, so the data migration
-(ingest 0050) runs it with the historical models and the post_migrate hook runs it again
+(newsroom 0001) runs it with the historical models and the post_migrate hook runs it again
 after every migrate: models added later (projection read models) are granted to the
 groups without another migration, and a test-suite flush gets the groups back.
 """
@@ -97,7 +97,7 @@ def sync_newsroom_groups(apps: Any) -> None:
 
 
 def sync_after_migrate(sender: Any, **kwargs: Any) -> None:
-    """post_migrate receiver (connected once, for the ingest app)."""
+    """post_migrate receiver (connected once, for the newsroom app)."""
     from django.apps import apps as global_apps
 
     sync_newsroom_groups(kwargs.get("apps") or global_apps)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Actor, Feed, Place
+from ingest.models import Actor, Feed, Place
 
 MAX_ALIAS_LENGTH = 200
 

@@ -14,11 +14,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from events.admin_selectors import incidents_of_article
+from ingest import feed_services, reclassify
+from ingest.models import Actor, Article, Feed, Place
 
-from . import feed_services, reclassify
-from .admin_forms import ActorForm, FeedCreationForm, PlaceForm
-from .models import Actor, Article, Feed, Place
+from .ingest_forms import ActorForm, FeedCreationForm, PlaceForm
+from .selectors import incidents_of_article
 
 
 @admin.register(Feed)
