@@ -8,9 +8,12 @@ class IngestConfig(AppConfig):
 
     def ready(self) -> None:
         from events.signals import incident_event_recorded
-        from ingest.incident_keys import sync_incident_key
+        from ingest.incidents.keys import sync_incident_key
 
         # Every incident command, whoever issues it, keeps the matching lookup in step.
         incident_event_recorded.connect(sync_incident_key, dispatch_uid="ingest_incident_keys")
         # Saving or deleting an actor or place invalidates the classifier's cached registry.
-        import ingest.registry  # noqa: F401
+        # The services queue the classification task by name; registering it here makes
+        # that name known in every process, not only in workers that autodiscover tasks.
+        import ingest.registry
+        import ingest.tasks  # noqa: F401

@@ -22,7 +22,8 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from events.projections.wakeup import request_catch_up
 
 from .classify.types import ArticleInput, ExtractedEvent
-from .incident_building import BuildSummary, build_incidents
+from .errors import ArticleNotFound
+from .incidents.building import BuildSummary, build_incidents
 from .models import Article, ArticleStatus, Feed
 from .payloads import ArticleDraft
 from .selectors import WAITING, stuck_article_ids
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 
 # What a publish raises when the broker cannot be reached.
 BROKER_ERRORS = (BrokerOperationalError, ConnectionError, OSError)
-
-
-class ArticleNotFound(LookupError):
-    pass
 
 
 @dataclass
@@ -133,16 +130,27 @@ def _update_content(article: Article, draft: ArticleDraft) -> tuple[int, str]:
     return article.pk, "updated"
 
 
+CLASSIFY_ARTICLE_TASK = "ingest.tasks.classify_article"
+
+
+def _classify_article_task() -> Any:
+    """The classification task, looked up by name in the Celery app's task registry (which
+    imports the task modules when first asked): the tasks call these services, so the
+    services never import the tasks."""
+    from celery import current_app
+
+    return current_app.tasks[CLASSIFY_ARTICLE_TASK]
+
+
 def enqueue_classification(*, article_ids: Sequence[int]) -> int:
     """Publish one task per article; a broker failure leaves it `received` for the sweep.
 
     One connection for the whole batch, tried once: a push must not wait for a broker
     that is down (kombu would otherwise retry for seconds), since the sweep is the retry.
     """
-    from .tasks import classify_article  # the task module imports this one
-
     if not article_ids:
         return 0
+    classify_article = _classify_article_task()
     app = classify_article.app
     connections: Any = app.pool  # kombu's connection pool (celery-types calls it producers)
     queued = 0
@@ -196,9 +204,7 @@ def sweep_stuck_articles(*, older_than: timedelta | None = None) -> int:
 
 def _classification_queue_length() -> int | None:
     """Messages waiting in the broker for a worker; None when it cannot be asked."""
-    from .tasks import classify_article
-
-    app = classify_article.app
+    app = _classify_article_task().app
     if app.conf.task_always_eager:
         return 0
     queue = app.conf.task_default_queue  # no task routes: everything goes there

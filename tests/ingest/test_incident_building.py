@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from events import store
 from events.domain import DomainError, stream_id_for
 from ingest.classify.types import ExtractedEvent
-from ingest.incident_building import BuildSummary, build_incidents
+from ingest.incidents.building import BuildSummary, build_incidents
 from ingest.models import Article, IncidentKey, IncidentSupport
 from ingest.payloads import content_hash
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from events import services, store
 from events.domain import stream_id_for
 from ingest.classify.types import ExtractedEvent
-from ingest.incident_building import BuildSummary, build_incidents
+from ingest.incidents.building import BuildSummary, build_incidents
 from ingest.models import Article, IncidentKey
 
 from .conftest import extracted

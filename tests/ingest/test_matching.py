@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ingest.matching import (
+from ingest.incidents.matching import (
     IncidentSignature,
     ancestors,
     best_match,

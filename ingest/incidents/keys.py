@@ -13,8 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from events.store import RecordedEvent
-
-from .models import IncidentKey
+from ingest.models import IncidentKey
 
 # Fields of an incident that the matching rule looks at, as IncidentKey stores them.
 _MATCHED_FIELDS = (
@@ -62,7 +61,7 @@ def sync_incident_key(sender: object, event: RecordedEvent, **kwargs: object) ->
             IncidentKey.objects.filter(incident_id=incident_id).update(**changes)
     elif event.type == "IncidentMerged" or (
         # An editor's retraction ends the incident; a source's withdrawal (article_id set)
-        # is handled where supports are counted (incident_building._withdraw_support).
+        # is handled where supports are counted (building._withdraw_support).
         event.type == "IncidentRetracted" and data.get("article_id") is None
     ):
         IncidentKey.objects.filter(incident_id=incident_id).update(active=False)

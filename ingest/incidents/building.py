@@ -1,7 +1,7 @@
 """From an article's extracted events to incident commands in the log.
 
 Each extracted event either opens an incident (`report_incident`) or, when an incident
-already matches it (`ingest.matching`), corroborates it. An updated article (same
+already matches it (`ingest.incidents.matching`), corroborates it. An updated article (same
 external id, new content hash) is compared with what its old version supported: matched
 incidents stay as they are, the others get `IncidentRetracted` ("source updated", with the
 article's id: that source is withdrawn, and the incident falls when no source is left),
@@ -29,8 +29,9 @@ from django.db.models import Q
 from events import services as incident_commands
 from events import store
 from events.domain import DomainError, IncidentFields, stream_id_for, validate_payload
+from ingest.classify.types import ExtractedEvent
+from ingest.models import Actor, Article, IncidentKey, IncidentSupport
 
-from .classify.types import ExtractedEvent
 from .matching import (
     DATE_TOLERANCE,
     UNDATED_LOOKBACK,
@@ -39,7 +40,6 @@ from .matching import (
     best_match,
     date_window,
 )
-from .models import Actor, Article, IncidentKey, IncidentSupport
 
 SOURCE_UPDATED = "source updated"
 
@@ -296,7 +296,7 @@ class _ArticleIncidents:
             metadata=self.metadata,
             event_id=self._event_id(index, "reported"),
         )
-        # The report's lookup row was written with it (ingest.incident_keys).
+        # The report's lookup row was written with it (ingest.incidents.keys).
         key = IncidentKey.objects.get(incident_id=incident_id)
         self._support(key, index)
         self.summary.reported.append(incident_id)
