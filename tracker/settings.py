@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "events",
     "ingest",
     "newsroom",
@@ -152,6 +153,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The event log of conflict incidents and the state projected from it.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Two read models both call their lifecycle "status": give each enum its own name.
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": ["active", "retracted", "merged"],
