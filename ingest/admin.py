@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from events.admin_selectors import incidents_of_article
+from registry.models import Actor, Place
 
 from . import feed_services, reclassify
 from .admin_forms import ActorForm, FeedCreationForm, PlaceForm
-from .models import Actor, Article, Feed, Place
+from .models import Article, Feed
 
 
 @admin.register(Feed)

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Actor, Feed, Place
+from registry.models import Actor, Place
+
+from .models import Feed
 
 MAX_ALIAS_LENGTH = 200
 

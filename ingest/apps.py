@@ -17,5 +17,8 @@ class IngestConfig(AppConfig):
 
         # Every incident command, whoever issues it, keeps the matching lookup in step.
         incident_event_recorded.connect(sync_incident_key, dispatch_uid="ingest_incident_keys")
+        from ingest.registry_cache import bump_version_on_registry_edit
+        from registry.signals import registry_changed
+
         # Saving or deleting an actor or place invalidates the classifier's cached registry.
-        import ingest.registry  # noqa: F401
+        registry_changed.connect(bump_version_on_registry_edit, dispatch_uid="ingest_registry")

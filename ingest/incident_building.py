@@ -29,6 +29,7 @@ from django.db.models import Q
 from events import services as incident_commands
 from events import store
 from events.domain import DomainError, IncidentFields, stream_id_for, validate_payload
+from registry.models import Actor
 
 from .classify.types import ExtractedEvent
 from .matching import (
@@ -39,7 +40,7 @@ from .matching import (
     best_match,
     date_window,
 )
-from .models import Actor, Article, IncidentKey, IncidentSupport
+from .models import Article, IncidentKey, IncidentSupport
 
 SOURCE_UPDATED = "source updated"
 

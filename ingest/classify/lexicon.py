@@ -2,7 +2,7 @@
 the Aho-Corasick automata built from their aliases.
 
 Building the automata costs milliseconds, so a `Registry` is built once per registry
-version (see ingest.registry) and shared by every article, never rebuilt per article.
+version (see ingest.registry_cache) and shared by every article, never rebuilt per article.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 import ahocorasick
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# The shipped registry, kept by the registry app (plain JSON: reading it needs no Django).
+FIXTURES = Path(__file__).resolve().parents[2] / "registry" / "fixtures"
 
 
 @dataclass(frozen=True)

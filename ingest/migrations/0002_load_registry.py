@@ -1,4 +1,4 @@
-"""Loads the shipped actor registry and gazetteer (ingest/fixtures/*.json) into the tables.
+"""Loads the shipped actor registry and gazetteer (registry/fixtures/*.json) into the tables.
 
 The fixture's aliases are names as written; combinations such as "Tehran-aligned Shiite
 militias" are not listed but composed by the actor matcher (sponsor + armed-group noun ->
@@ -6,6 +6,9 @@ IRAN_BACKED_MILITIAS), so editors keep a short list per actor.
 
 Rows that already exist (an editor may have changed them) are left alone; reversing
 removes nothing an editor may rely on, so it is a no-op.
+
+The models were ingest's when this ran first; they now belong to the registry app
+(registry 0001 takes them over, ingest 0053 lets go), and so do the fixture files.
 """
 
 import json
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "registry" / "fixtures"
 
 
 def load_registry(apps, schema_editor):

@@ -17,10 +17,11 @@ from django.test import Client
 from events import store
 from events.domain import stream_id_for
 from ingest import services
-from ingest.models import Article, ArticleStatus, IncidentSupport, Place
+from ingest.models import Article, ArticleStatus, IncidentSupport
 from ingest.payloads import content_hash
 from ingest.signatures import sign
 from ingest.tasks import MAX_RETRIES, classify_article
+from registry.models import Place
 
 pytestmark = pytest.mark.django_db  # the registry loaded by migration 0002 is needed
 
