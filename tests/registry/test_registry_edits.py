@@ -13,6 +13,7 @@ from events.selectors import NOW, list_forces
 from ingest.registry_cache import VERSION_KEY, forget_cached_registry, registry_version
 from registry.models import Actor, Place
 from registry.selectors import country_level_names
+from registry.shipped import load_shipped_registry
 from registry.signals import registry_changed
 from tests.projections.incident_log import project_everything, report
 
@@ -28,6 +29,7 @@ def fresh_registry_version() -> Iterator[None]:
 
 @pytest.mark.django_db(transaction=True)
 def test_saving_an_actor_moves_the_force_rows_and_the_classifier_version() -> None:
+    load_shipped_registry()  # transactional tests empty the registry
     report(
         "force_level",
         "USA",
@@ -79,3 +81,14 @@ def test_country_level_names_are_country_places_and_states_with_their_aliases() 
     assert not {name for _, name in names} & {"mosul", "ain al-asad"}  # city, site
     Place.objects.create(name="Mesopotamia", country="IRQ", precision="country")
     assert ("IRQ", "mesopotamia") in country_level_names()
+
+
+@pytest.mark.django_db
+def test_loading_the_shipped_registry_again_keeps_an_editors_changes() -> None:
+    kh = Actor.objects.get(code="KH")
+    kh.aliases = ["edited"]
+    kh.save()
+    Place.objects.filter(name="Bashiqa").delete()
+    load_shipped_registry()
+    assert Actor.objects.get(code="KH").aliases == ["edited"]
+    assert Place.objects.get(name="Bashiqa").country == "IRQ"  # the missing row is back
