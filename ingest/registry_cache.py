@@ -4,8 +4,8 @@ cached per process, and rebuilt when anyone edits them.
 Saving or deleting an Actor or Place (`registry.signals.registry_changed`, connected in
 ingest/apps.py) bumps a version key in the Django cache (shared by every process when the
 cache is Redis), so workers and the admin agree on which registry is current without a
-restart. Without the tables (a fresh clone, no migrate) or with
-empty ones, the shipped JSON fixtures are the registry. Reading never writes.
+restart. Without the tables (a fresh clone, no migrate) or with empty ones, the shipped
+JSON fixtures are the registry. Reading never writes.
 """
 
 from __future__ import annotations
