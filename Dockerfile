@@ -3,6 +3,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY tracker tracker
+COPY registry registry
 COPY events events
 COPY ingest ingest
 RUN pip install --no-cache-dir .

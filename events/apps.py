@@ -30,6 +30,14 @@ def _json_as_text(sender: object, connection: object, **kwargs: object) -> None:
     connection.connection.adapters.register_loader("json", TextLoader)  # type: ignore[attr-defined]
 
 
+def _refresh_forces_after_registry_edit(**kwargs: object) -> None:
+    """Which place names mean a whole country decides the force rows' keys, so a registry
+    edit recomputes them (once the edit commits)."""
+    from events.projections.wakeup import request_force_refresh
+
+    request_force_refresh()
+
+
 class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
@@ -38,3 +46,8 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="events_sqlite_fns")
         connection_created.connect(_json_as_text, dispatch_uid="events_json_as_text")
+        from registry.signals import registry_changed
+
+        registry_changed.connect(
+            _refresh_forces_after_registry_edit, dispatch_uid="events_forces_after_registry_edit"
+        )

@@ -42,7 +42,7 @@ from events.projections.tables import (
     Stance,
     Ultimatum,
 )
-from ingest.models import Actor
+from registry.models import Actor
 
 LOG_PAGE = 1000
 

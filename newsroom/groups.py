@@ -32,11 +32,11 @@ RETRACT = "events.retract_incident"
 MERGE = "events.merge_incidents"
 REPORT = "events.report_incident"
 
-TRACKER_APPS = ("events", "ingest")
+TRACKER_APPS = ("registry", "events", "ingest")
 # Model changes editors may make through the admin (registry upkeep, feeds, re-classify).
 EDITOR_MODEL_PERMISSIONS = {
-    ("ingest", "actor"): ("add", "change"),
-    ("ingest", "place"): ("add", "change"),
+    ("registry", "actor"): ("add", "change"),
+    ("registry", "place"): ("add", "change"),
     ("ingest", "feed"): ("add", "change"),
     ("ingest", "article"): ("change",),
 }

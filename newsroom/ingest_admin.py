@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ingest import feed_services, reclassify
-from ingest.models import Actor, Article, Feed, Place
+from ingest.models import Article, Feed
+from registry.models import Actor, Place
 
 from .ingest_forms import ActorForm, FeedCreationForm, PlaceForm
 from .selectors import incidents_of_article

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ingest.models import Actor, Feed, Place
+from ingest.models import Feed
+from registry.models import Actor, Place
 
 MAX_ALIAS_LENGTH = 200
 

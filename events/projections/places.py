@@ -1,21 +1,14 @@
-"""Which place names mean a whole country (read from the registry and the gazetteer).
+"""Which place names mean a whole country, as the force rows key on them.
 
-A force level reported "in Iraq" is the country-wide figure, not one for a place named
-Iraq. A registry edit recomputes the force rows (ingest.registry, after its commit).
+The registry knows the names (registry.selectors); a registry edit recomputes the force
+rows through the receiver events/apps.py connects to `registry.signals.registry_changed`.
 """
 
 from __future__ import annotations
 
 from events.projections.forces import CountryNames
-from ingest.models import Actor, ActorKind, Place, PlacePrecision
+from registry.selectors import country_level_names as _registry_country_names
 
 
 def country_level_names() -> CountryNames:
-    names: set[tuple[str, str]] = set()
-    for place in Place.objects.filter(precision=PlacePrecision.COUNTRY):
-        for name in [place.name, *place.aliases]:
-            names.add((place.country, str(name).lower()))
-    for actor in Actor.objects.filter(kind=ActorKind.STATE):
-        for name in [actor.name, *actor.aliases]:
-            names.add((actor.code, str(name).lower()))
-    return frozenset(names)
+    return _registry_country_names()

@@ -262,41 +262,25 @@ def _coordinated_locatives(
 
 
 def _city_aliases(registry: Registry) -> frozenset[str]:
-    cached = registry._cache.get("city_alias_set")
-    if cached is None:
-        names: set[str] = set()
-        for place in registry.places.values():
-            if place.precision in ("city", "site"):
-                names.add(place.name.lower())
-                names.update(a.lower() for a in place.aliases)
-        cached = frozenset(names)
-        registry._cache["city_alias_set"] = cached
-    return cached
+    return registry.memo("city_alias_set", lambda: _lowered_names(registry, ("city", "site")))
 
 
 def _country_aliases(registry: Registry) -> frozenset[str]:
-    cached = registry._cache.get("country_alias_set")
-    if cached is None:
-        names: set[str] = set()
-        for place in registry.places.values():
-            if place.precision == "country":
-                names.add(place.name.lower())
-                names.update(a.lower() for a in place.aliases)
-        cached = frozenset(names)
-        registry._cache["country_alias_set"] = cached
-    return cached
+    return registry.memo("country_alias_set", lambda: _lowered_names(registry, ("country",)))
 
 
 def _place_aliases(registry: Registry) -> frozenset[str]:
-    cached = registry._cache.get("place_alias_set")
-    if cached is None:
-        names: set[str] = set()
-        for place in registry.places.values():
+    return registry.memo("place_alias_set", lambda: _lowered_names(registry, None))
+
+
+def _lowered_names(registry: Registry, precisions: tuple[str, ...] | None) -> frozenset[str]:
+    """Every name and alias, lower-cased, of the places of these precisions (None: all)."""
+    names: set[str] = set()
+    for place in registry.places.values():
+        if precisions is None or place.precision in precisions:
             names.add(place.name.lower())
             names.update(a.lower() for a in place.aliases)
-        cached = frozenset(names)
-        registry._cache["place_alias_set"] = cached
-    return cached
+    return frozenset(names)
 
 
 ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z]{2,6})\)")

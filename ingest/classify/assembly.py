@@ -164,14 +164,13 @@ def read_article(
 
 def _specific_codes(registry: Registry) -> dict[str, bool]:
     """Codes that name one group (not a state, not an umbrella term), cached per registry."""
-    cached = registry._cache.get("specific_codes")
-    if cached is None:
-        cached = {
+    return registry.memo(
+        "specific_codes",
+        lambda: {
             code: not registry.is_umbrella(code) and not registry.is_state(code)
             for code in registry.actors
-        }
-        registry._cache["specific_codes"] = cached
-    return cached
+        },
+    )
 
 
 DATELINE = re.compile(

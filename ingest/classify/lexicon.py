@@ -2,21 +2,25 @@
 the Aho-Corasick automata built from their aliases.
 
 Building the automata costs milliseconds, so a `Registry` is built once per registry
-version (see ingest.registry) and shared by every article, never rebuilt per article.
+version (see ingest.registry_cache) and shared by every article, never rebuilt per article.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import ahocorasick
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# The shipped registry, kept by the registry app (plain JSON: reading it needs no Django).
+FIXTURES = Path(__file__).resolve().parents[2] / "registry" / "fixtures"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,13 @@ class Registry:
             pairs.extend((place.name, alias) for alias in place.aliases)
         return _automaton(pairs)
 
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """`build()`'s result, computed once per registry: tables derived from its entries
+        (alias sets, lookups). An edit makes a new Registry, so none of them goes stale."""
+        if name not in self._cache:
+            self._cache[name] = build()
+        return cast(T, self._cache[name])
+
     def is_state(self, code: str | None) -> bool:
         return code is not None and code in self.actors and self.actors[code].kind == "state"
 
@@ -105,27 +116,26 @@ class Registry:
         """The umbrella actor for a state's unnamed proxies ("Iran-backed militias"):
         `<code>_BACKED_MILITIAS` or `<NAME>_BACKED_MILITIAS` (IRAN_BACKED_MILITIAS), if the
         registry has one."""
-        table = self._cache.get("proxies_of")
-        if table is None:
-            table = {}
-            for actor in self.actors.values():
-                if actor.kind != "state":
-                    continue
-                for stem in (actor.code, re.sub(r"\W+", "_", actor.name).upper()):
-                    if f"{stem}_BACKED_MILITIAS" in self.actors:
-                        table[actor.code] = f"{stem}_BACKED_MILITIAS"
-                        break
-            self._cache["proxies_of"] = table
-        return table.get(sponsor)
+        return self.memo("proxies_of", self._proxies).get(sponsor)
+
+    def _proxies(self) -> dict[str, str]:
+        table = {}
+        for actor in self.actors.values():
+            if actor.kind != "state":
+                continue
+            for stem in (actor.code, re.sub(r"\W+", "_", actor.name).upper()):
+                if f"{stem}_BACKED_MILITIAS" in self.actors:
+                    table[actor.code] = f"{stem}_BACKED_MILITIAS"
+                    break
+        return table
 
     def country_place(self, code: str) -> PlaceEntry | None:
         """The gazetteer's entry for a state as a place ("Israeli towns" -> Israel)."""
-        table = self._cache.get("country_places")
-        if table is None:
-            table = {p.country: p for p in self.places.values() if p.precision == "country"}
-            self._cache["country_places"] = table
-        place: PlaceEntry | None = table.get(code)
-        return place
+        table = self.memo(
+            "country_places",
+            lambda: {p.country: p for p in self.places.values() if p.precision == "country"},
+        )
+        return table.get(code)
 
     def is_umbrella(self, code: str | None) -> bool:
         return code is not None and code in self.actors and "umbrella" in self.actors[code].kind

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def _registry(registry: Registry | None) -> Registry:
     if registry is not None:
         return registry
-    from ingest.registry import current_registry
+    from ingest.registry_cache import current_registry
 
     return current_registry()
 

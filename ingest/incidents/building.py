@@ -30,7 +30,8 @@ from events import services as incident_commands
 from events import store
 from events.domain import DomainError, IncidentFields, stream_id_for, validate_payload
 from ingest.classify.types import ExtractedEvent
-from ingest.models import Actor, Article, IncidentKey, IncidentSupport
+from ingest.models import Article, IncidentKey, IncidentSupport
+from registry.models import Actor
 
 from .matching import (
     DATE_TOLERANCE,

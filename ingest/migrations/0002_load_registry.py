@@ -1,52 +1,22 @@
-"""Loads the shipped actor registry and gazetteer (ingest/fixtures/*.json) into the tables.
-
-The fixture's aliases are names as written; combinations such as "Tehran-aligned Shiite
-militias" are not listed but composed by the actor matcher (sponsor + armed-group noun ->
-IRAN_BACKED_MILITIAS), so editors keep a short list per actor.
+"""Loads the shipped actor registry and gazetteer (registry/fixtures/*.json) into the tables.
 
 Rows that already exist (an editor may have changed them) are left alone; reversing
 removes nothing an editor may rely on, so it is a no-op.
-"""
 
-import json
-from pathlib import Path
+The models were ingest's when this ran first; they now belong to the registry app
+(registry 0001 takes them over, ingest 0053 lets go), which keeps the fixture files and the
+loader (registry.shipped); this passes it the historical models.
+"""
 
 from django.db import migrations
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
 
 def load_registry(apps, schema_editor):
-    Actor = apps.get_model("ingest", "Actor")
-    Place = apps.get_model("ingest", "Place")
-    actors = json.loads((FIXTURES / "actors.json").read_text(encoding="utf-8"))
-    places = json.loads((FIXTURES / "places.json").read_text(encoding="utf-8"))
-    existing = set(Actor.objects.values_list("code", flat=True))
-    Actor.objects.bulk_create(
-        [
-            Actor(code=a["code"], name=a["name"], kind=a["kind"], aliases=a["aliases"])
-            for a in actors
-            if a["code"] not in existing
-        ]
-    )
-    for a in actors:
-        if a.get("parent") and a["code"] not in existing:
-            Actor.objects.filter(code=a["code"]).update(parent_id=a["parent"])
-    known = set(Place.objects.values_list("name", flat=True))
-    Place.objects.bulk_create(
-        [
-            Place(
-                name=p["name"],
-                aliases=p["aliases"],
-                country=p["country"] or "",
-                latitude=p["latitude"],
-                longitude=p["longitude"],
-                precision=p["precision"],
-                region=p.get("region") or "",
-            )
-            for p in places
-            if p["name"] not in known
-        ]
+    from registry.shipped import load_shipped_registry
+
+    load_shipped_registry(
+        actor_model=apps.get_model("ingest", "Actor"),
+        place_model=apps.get_model("ingest", "Place"),
     )
 
 

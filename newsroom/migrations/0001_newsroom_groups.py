@@ -16,7 +16,8 @@ def create_groups(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ingest", "0052_incidentkey_reported_on"),
+        ("ingest", "0053_registry_moved_out"),
+        ("registry", "0001_initial"),
         ("events", "0009_place_names_in_database_collation"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

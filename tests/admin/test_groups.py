@@ -18,8 +18,8 @@ def test_migration_created_editors_and_viewers_with_their_permissions() -> None:
 
     commands = {roles.VERIFY, roles.CORRECT, roles.RETRACT, roles.MERGE, roles.REPORT}
     assert commands <= editor_perms
-    assert {"events.view_event", "ingest.view_article", "ingest.change_actor"} <= editor_perms
-    assert {"events.view_event", "ingest.view_actor", "ingest.view_feed"} <= viewer_perms
+    assert {"events.view_event", "ingest.view_article", "registry.change_actor"} <= editor_perms
+    assert {"events.view_event", "registry.view_actor", "ingest.view_feed"} <= viewer_perms
     assert not commands & viewer_perms
     assert all(p.split(".")[1].startswith("view_") for p in viewer_perms)
 

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from ingest.models import Actor, Feed, Place
-from ingest.registry import current_registry
+from ingest.models import Feed
+from ingest.registry_cache import current_registry
+from registry.models import Actor, Place
 
 
 @pytest.fixture
@@ -75,10 +76,10 @@ def test_actor_aliases_are_one_per_line_and_stored_as_a_clean_list(
     editor_client: Client,
 ) -> None:
     Actor.objects.create(code="ZZI", name="Iran", kind="state", aliases=["Iran"])
-    page = editor_client.get("/admin/ingest/actor/ZZI/change/")
+    page = editor_client.get("/admin/registry/actor/ZZI/change/")
     assert "<textarea" in page.text and "Iran</textarea>" in page.text
 
-    response = editor_client.post("/admin/ingest/actor/ZZI/change/", _actor_form())
+    response = editor_client.post("/admin/registry/actor/ZZI/change/", _actor_form())
     assert response.status_code == 302, response.text
     actor = Actor.objects.get(code="ZZI")
     assert actor.aliases == ["Iran", "Tehran", "Iranian"]
@@ -92,7 +93,7 @@ def test_an_actor_cannot_become_its_own_ancestor(editor_client: Client) -> None:
     axis = Actor.objects.create(code="ZZAXIS", name="Axis", kind="coalition")
     Actor.objects.create(code="ZZI", name="Iran", kind="state", parent=axis)
     response = editor_client.post(
-        "/admin/ingest/actor/ZZAXIS/change/",
+        "/admin/registry/actor/ZZAXIS/change/",
         _actor_form(name="Axis renamed", kind="coalition", parent="ZZI"),
     )
     assert response.status_code == 200
@@ -113,13 +114,13 @@ def test_place_aliases_and_a_bad_country_code(editor_client: Client) -> None:
         "latitude": "33.3",
         "longitude": "44.4",
     }
-    refused = editor_client.post(f"/admin/ingest/place/{place.pk}/change/", form)
+    refused = editor_client.post(f"/admin/registry/place/{place.pk}/change/", form)
     assert refused.status_code == 200 and "alpha-3" in refused.text
     place.refresh_from_db()
     assert place.aliases == [] and place.latitude is None
 
     form["country"] = "irq"
-    assert editor_client.post(f"/admin/ingest/place/{place.pk}/change/", form).status_code == 302
+    assert editor_client.post(f"/admin/registry/place/{place.pk}/change/", form).status_code == 302
     place.refresh_from_db()
     assert (place.aliases, place.country) == (["Testvil", "Testvillē"], "IRQ")
 
@@ -128,8 +129,8 @@ def test_place_aliases_and_a_bad_country_code(editor_client: Client) -> None:
 def test_a_viewer_reads_the_registry_but_cannot_change_it(viewer: User, client: Client) -> None:
     Actor.objects.create(code="ZZI", name="Iran", kind="state")
     client.force_login(viewer)
-    assert client.get("/admin/ingest/actor/ZZI/change/").status_code == 200
-    assert client.post("/admin/ingest/actor/ZZI/change/", _actor_form()).status_code == 403
+    assert client.get("/admin/registry/actor/ZZI/change/").status_code == 200
+    assert client.post("/admin/registry/actor/ZZI/change/", _actor_form()).status_code == 403
     assert Actor.objects.get(code="ZZI").name == "Iran"
     feed = Feed.objects.create(slug="wire", name="Wire", secret="keep-me")
     client.post("/admin/ingest/feed/", {"action": "rotate_secrets", "_selected_action": [feed.pk]})

@@ -3,18 +3,17 @@ API: the figures issue 5 promises."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from rest_framework.test import APIClient
 
 from events.selectors import NOW, IncidentFilter, list_incidents
 from ingest import services
 from ingest.article_files import drafts_from_paths
 from ingest.feed_services import create_feed
+from registry.shipped import load_shipped_registry
 from tests.projections.incident_log import project_everything
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def seeds_ingested() -> None:
     # Transactional tests empty every table, the registry that migration 0002 loads included.
-    importlib.import_module("ingest.migrations.0002_load_registry").load_registry(django_apps, None)
+    load_shipped_registry()
     feed = create_feed(slug="seeds", name="Seeds")
     received = services.receive_articles(
         feed=feed, drafts=drafts_from_paths([SEEDS]), enqueue=False

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from events.projections import request_catch_up
 from events.projections.tables import IncidentRow
-from ingest.models import Actor, ActorKind
+from registry.models import Actor, ActorKind
 from tests.projections.incident_log import follow_up, project_everything, report
 from tests.projections.scenarios import seed_like_world
 

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from ingest.classify import extract
 from ingest.classify.types import ArticleInput
-from ingest.models import Actor, Place
-from ingest.registry import (
+from ingest.registry_cache import (
     VERSION_KEY,
     current_registry,
     forget_cached_registry,
     registry_version,
 )
+from registry.models import Actor, Place
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ArticleInput(
@@ -78,7 +78,7 @@ def test_same_version_reuses_the_built_registry():
 def test_empty_tables_fall_back_to_the_fixtures():
     Place.objects.all().delete()
     registry = current_registry()
-    assert "Bashiqa" in registry.places  # from ingest/fixtures/places.json
+    assert "Bashiqa" in registry.places  # from registry/fixtures/places.json
 
 
 @pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_version_key_is_shared_through_redis(redis_url: str):
                 "manage.py",
                 "shell",
                 "-c",
-                "from ingest.registry import registry_version; print(registry_version())",
+                "from ingest.registry_cache import registry_version; print(registry_version())",
             ],
             cwd=ROOT,
             env=env,

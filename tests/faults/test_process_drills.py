@@ -7,7 +7,6 @@ once, and every projection, caught up by the system itself, equal to the fold of
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import random
@@ -24,12 +23,12 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from django.apps import apps as django_apps
 from django.db import connection, transaction
 
 from ingest.benchmarks.articles import article
 from ingest.models import Article, ArticleStatus, Feed
 from ingest.signatures import sign
+from registry.shipped import load_shipped_registry
 from tests.conftest import _missing
 from tests.faults.recovery import assert_recovered
 from tests.faults.report import figure, note
@@ -101,8 +100,7 @@ def record(drill: str, load: Load, events: int) -> None:
 @pytest.fixture
 def stack(tmp_path: Path, transactional_db: None, redis_url: str) -> Iterator[Stack]:
     redis.Redis.from_url(redis_url).flushdb()
-    loader = importlib.import_module("ingest.migrations.0002_load_registry")
-    loader.load_registry(django_apps, None)
+    load_shipped_registry()
     Feed.objects.create(slug="drill", name="Drill", secret=SECRET)
     processes = Stack(tmp_path)
     yield processes

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from ingest.classify.types import ExtractedEvent
-from ingest.models import Actor, Article, Feed
+from ingest.models import Article, Feed
 from ingest.payloads import content_hash
+from registry.models import Actor
 
 _numbers = itertools.count(1)
 

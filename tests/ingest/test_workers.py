@@ -4,7 +4,6 @@ from the log."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -20,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from django.apps import apps as django_apps
 from django.db import connection, transaction
 
 from events import store
@@ -28,6 +26,7 @@ from events.models import Event
 from ingest.article_files import draft_from_text
 from ingest.models import Article, ArticleStatus, Feed, IncidentKey, IncidentSupport
 from ingest.signatures import sign
+from registry.shipped import load_shipped_registry
 
 from .processes import Stack, free_port, wait_for
 
@@ -48,8 +47,7 @@ FAST_SWEEP = {"TRACKER_SWEEP_EVERY_SECONDS": "1", "TRACKER_SWEEP_AFTER_SECONDS":
 def stack(tmp_path: Path, transactional_db: None, redis_url: str) -> Iterator[Stack]:
     redis.Redis.from_url(redis_url).flushdb()  # no stale task of an earlier run
     # Transactional tests empty every table, the registry migration 0002 loaded included.
-    loader = importlib.import_module("ingest.migrations.0002_load_registry")
-    loader.load_registry(django_apps, None)
+    load_shipped_registry()
     processes = Stack(tmp_path)
     yield processes
     processes.stop_all()  # before the test database is flushed: they hold connections

@@ -1,10 +1,11 @@
 """The classifier's view of the actor registry and gazetteer: loaded from the tables,
 cached per process, and rebuilt when anyone edits them.
 
-Saving or deleting an Actor or Place bumps a version key in the Django cache (shared by
-every process when the cache is Redis), so workers and the admin agree on which registry
-is current without a restart. Without the tables (a fresh clone, no migrate) or with
-empty ones, the shipped JSON fixtures are the registry. Reading never writes.
+Saving or deleting an Actor or Place (`registry.signals.registry_changed`, connected in
+ingest/apps.py) bumps a version key in the Django cache (shared by every process when the
+cache is Redis), so workers and the admin agree on which registry is current without a
+restart. Without the tables (a fresh clone, no migrate) or with empty ones, the shipped
+JSON fixtures are the registry. Reading never writes.
 """
 
 from __future__ import annotations
@@ -15,12 +16,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
-from events.projections.wakeup import request_force_refresh
 from ingest.classify.lexicon import Registry, fixture_registry
-from ingest.models import Actor, Place
+from registry.models import Actor, Place
 
 VERSION_KEY = "ingest:registry:version"
 _lock = threading.Lock()
@@ -94,11 +92,6 @@ def forget_cached_registry() -> None:
     _current = None
 
 
-@receiver(post_save, sender=Actor, dispatch_uid="registry_actor_saved")
-@receiver(post_delete, sender=Actor, dispatch_uid="registry_actor_deleted")
-@receiver(post_save, sender=Place, dispatch_uid="registry_place_saved")
-@receiver(post_delete, sender=Place, dispatch_uid="registry_place_deleted")
-def _registry_changed(**kwargs: Any) -> None:
+def bump_version_on_registry_edit(**kwargs: Any) -> None:
+    """`registry_changed` receiver: every process rebuilds its registry on next use."""
     bump_registry_version()
-    # Which place names mean a whole country decides the force rows' keys.
-    request_force_refresh()
