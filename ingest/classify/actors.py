@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.classify.lexicon import Registry
-from ingest.classify.matching import Match, find_matches
+from ingest.classify.alias_matching import Match, find_matches
 
 SPONSOR_SUFFIX = re.compile(
     r"-(?:backed|aligned|linked|allied|affiliated|supported|sponsored|based|led|funded|"

@@ -6,7 +6,7 @@ from datetime import date
 
 from ingest.classify import extract_with_report
 from ingest.classify.lexicon import Registry, fixture_registry
-from ingest.classify.matching import lowered
+from ingest.classify.alias_matching import lowered
 from ingest.classify.types import ArticleInput, ExtractedEvent
 
 
