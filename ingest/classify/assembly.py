@@ -19,6 +19,7 @@ from ingest.classify.actors import (
     defined_acronyms,
     find_actor_mentions,
 )
+from ingest.classify.alias_matching import lowered
 from ingest.classify.casualties import (
     Casualties,
     CasualtyMention,
@@ -33,7 +34,6 @@ from ingest.classify.dates import (
 )
 from ingest.classify.factuality import denial_position, skip_reason, status_of
 from ingest.classify.lexicon import PRECISION_RANK, PlaceEntry, Registry
-from ingest.classify.alias_matching import lowered
 from ingest.classify.places import PlaceMention, find_places
 from ingest.classify.quantities import Quantity, find_quantities
 from ingest.classify.roles import QUOTE_SPANS, assign_roles, prefer_named

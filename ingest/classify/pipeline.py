@@ -16,15 +16,7 @@ if TYPE_CHECKING:
     from ingest.classify import Extraction
 
 
-def _registry(registry: Registry | None) -> Registry:
-    if registry is not None:
-        return registry
-    from ingest.registry import current_registry
-
-    return current_registry()
-
-
-def run(article: ArticleInput, registry: Registry | None, version: str) -> Extraction:
+def run(article: ArticleInput, registry: Registry, version: str) -> Extraction:
     from ingest.classify import Extraction
 
     cleaned = clean(article.title, article.body, article.language)
@@ -32,7 +24,7 @@ def run(article: ArticleInput, registry: Registry | None, version: str) -> Extra
         return Extraction([], cleaned.warnings, 0)
     sentences = split_sentences(cleaned.title, cleaned.body)
     published = article.published or dateline(cleaned.body.splitlines())
-    drafts = read_article(sentences, _registry(registry), published, article.outlet)
+    drafts = read_article(sentences, registry, published, article.outlet)
     events = [_event(article.id, d, version) for d in drafts]
     return Extraction(events, cleaned.warnings, len(sentences))
 
