@@ -16,7 +16,8 @@ from ingest.classify.actors import ActorMention
 from ingest.classify.drafts import Draft
 from ingest.classify.lexicon import Registry
 from ingest.classify.mentions import SentenceView
-from ingest.classify.roles import QUOTE_SPANS, assign_roles, prefer_named
+from ingest.classify.roles import assign_roles, prefer_named
+from ingest.classify.speakers import QUOTE_SPANS
 from ingest.classify.triggers import FORCES, PHYSICAL_TYPES, SPEECH_TYPES, Trigger
 
 
