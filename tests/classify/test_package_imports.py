@@ -13,7 +13,7 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
     """Every module a file imports (top level, inside functions, under TYPE_CHECKING)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = ".".join(path.relative_to(PACKAGE.parents[1]).with_suffix("").parts)
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ingest.classify.evaluation import EvaluationError, evaluate_paths
+from ingest.evaluation.evaluation import EvaluationError, evaluate_paths
 from ingest.management.commands.extract import iso_date
 from ingest.registry import current_registry
 

@@ -10,7 +10,7 @@ from typing import Any
 from ingest.classify import extract
 from ingest.classify.inputs import InputError, iter_articles
 from ingest.classify.lexicon import Registry
-from ingest.classify.scoring import Score, score
+from ingest.evaluation.scoring import Score, score
 
 
 class EvaluationError(ValueError):
@@ -51,4 +51,4 @@ def evaluate_paths(
     published: date | None = None,
 ) -> Score:
     gold = read_gold(gold_path)
-    return score(gold, predictions(paths, input_format, published, registry))
+    return score(gold, predictions(paths, input_format, published, registry), registry)
