@@ -222,6 +222,7 @@ def _classification_queue_length() -> int | None:
 
 def _extract(article: Article) -> list[ExtractedEvent]:
     from .classify import extract  # heavy: loaded where classification actually runs
+    from .registry_cache import current_registry
 
     published = article.published_at.date() if article.published_at else None
     return list(
@@ -233,7 +234,8 @@ def _extract(article: Article) -> list[ExtractedEvent]:
                 published=published,
                 outlet=article.outlet or None,
                 language=article.language or None,
-            )
+            ),
+            current_registry(),
         )
     )
 

@@ -1,8 +1,9 @@
 """The classifier: news articles in, typed conflict events out.
 
-`extract(article)` is the one entry point (the `extract` command and the Celery workers
-both call it). It is pure: the same article, registry and CLASSIFIER_VERSION give the same
-events, and it never writes anywhere.
+`extract(article, registry)` is the one entry point (the `extract` command and the Celery
+workers both call it, each passing the registry it reads by: `ingest.registry.current_registry()`
+or a fixture registry). It is pure: the same article, registry and CLASSIFIER_VERSION give
+the same events, and it never writes anywhere nor reaches for a database.
 """
 
 from __future__ import annotations
@@ -37,14 +38,14 @@ class Extraction:
     sentences: int = 0
 
 
-def extract_with_report(article: ArticleInput, registry: Registry | None = None) -> Extraction:
+def extract_with_report(article: ArticleInput, registry: Registry) -> Extraction:
     """The events of one article plus the warnings met on the way (empty, HTML, language)."""
     from ingest.classify.pipeline import run
 
     return run(article, registry, CLASSIFIER_VERSION)
 
 
-def extract(article: ArticleInput, registry: Registry | None = None) -> list[ExtractedEvent]:
+def extract(article: ArticleInput, registry: Registry) -> list[ExtractedEvent]:
     result = extract_with_report(article, registry)
     for warning in result.warnings:
         logger.warning("article %s: %s", article.id, warning)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ingest.classify.alias_matching import Match, find_matches
 from ingest.classify.lexicon import Registry
-from ingest.classify.matching import Match, find_matches
 
 SPONSOR_SUFFIX = re.compile(
     r"-(?:backed|aligned|linked|allied|affiliated|supported|sponsored|based|led|funded|"

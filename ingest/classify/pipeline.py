@@ -1,14 +1,29 @@
-"""The stages in order: cleanup -> sentences -> (actors, places, triggers, roles,
-quantities, casualties, dates, factuality) per sentence -> assembly -> output events."""
+"""The stages in order, each a module with its own input and output:
+
+1. cleanup, sentences: the article's text in sentences (`cleanup.clean`,
+   `sentences.split_sentences`);
+2. mentions: actors and places per sentence, numbers and dates on demand (`mentions`);
+3. per sentence, per trigger (`sentence_events.read_sentence`): triggers
+   (`sentence_triggers`), roles (`agents`, `targets`), attributes (`attributes`,
+   `force_levels`), factuality (`factuality`);
+4. article-level coreference (`coreference`) and merging (`merging`);
+5. the output events (`ExtractedEvent`).
+
+The registry is handed in by the caller; no stage reaches for a database.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ingest.classify.assembly import Draft, read_article
 from ingest.classify.cleanup import clean
+from ingest.classify.coreference import resolve_article
 from ingest.classify.dates import dateline
+from ingest.classify.drafts import Draft
 from ingest.classify.lexicon import Registry
+from ingest.classify.mentions import read_mentions
+from ingest.classify.merging import merge_article
+from ingest.classify.sentence_events import ArticleContext, read_sentence
 from ingest.classify.sentences import split_sentences
 from ingest.classify.types import ArticleInput, ExtractedEvent
 
@@ -16,15 +31,7 @@ if TYPE_CHECKING:
     from ingest.classify import Extraction
 
 
-def _registry(registry: Registry | None) -> Registry:
-    if registry is not None:
-        return registry
-    from ingest.registry_cache import current_registry
-
-    return current_registry()
-
-
-def run(article: ArticleInput, registry: Registry | None, version: str) -> Extraction:
+def run(article: ArticleInput, registry: Registry, version: str) -> Extraction:
     from ingest.classify import Extraction
 
     cleaned = clean(article.title, article.body, article.language)
@@ -32,8 +39,20 @@ def run(article: ArticleInput, registry: Registry | None, version: str) -> Extra
         return Extraction([], cleaned.warnings, 0)
     sentences = split_sentences(cleaned.title, cleaned.body)
     published = article.published or dateline(cleaned.body.splitlines())
-    drafts = read_article(sentences, _registry(registry), published, article.outlet)
-    events = [_event(article.id, d, version) for d in drafts]
+    mentions = read_mentions(sentences, registry, published)
+    context = ArticleContext(
+        registry,
+        published,
+        article.outlet,
+        mentions.top_states,
+        published.year if published else None,
+    )
+    drafts: list[Draft] = []
+    for view in mentions.views:
+        if not view.timeline_row:
+            drafts.extend(read_sentence(view, context, drafts))
+    merged = merge_article(resolve_article(drafts), registry)
+    events = [_event(article.id, d, version) for d in merged]
     return Extraction(events, cleaned.warnings, len(sentences))
 
 

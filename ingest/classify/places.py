@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.classify.alias_matching import find_matches
 from ingest.classify.lexicon import PRECISION_RANK, PlaceEntry, Registry
-from ingest.classify.matching import find_matches
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,14 @@ import re
 from dataclasses import dataclass
 
 from ingest.classify.actors import ActorMention
+from ingest.classify.speakers import (
+    REPORTING,
+    inside_quote,
+    pronoun_speaker,
+    quote_speaker,
+    speech_agent,
+    usable,
+)
 from ingest.classify.triggers import FORCES, SPEECH_TYPES, Trigger
 
 LIGHT_VERB = re.compile(
@@ -25,12 +33,6 @@ LIGHT_VERB = re.compile(
     r"\s+for|claimed|claims|pressed|intensified|stepped\s+up|was\s+behind|were\s+behind|responsible\s+for|issued|made|ordered|began|started|"
     r"(?:responded|retaliated|answered|hit\s+back)\s+with|gave|gives|delivered|presented)"
     r"\s+(?:[\w'\u2019-]+\s+){0,5}$",
-    re.IGNORECASE,
-)
-REPORTING = re.compile(
-    r"\b(?:said|says|say|told\s+[\w ]{1,30}?|stated|announced|added|reported|reports|"
-    r"claimed\s+that|according\s+to\s+[\w ]{1,30}?)\b"
-    r",?\s*(?:that\s+|on\s+[\w.]+(?:\s+\d{1,2})?,?\s+that\s+)?",
     re.IGNORECASE,
 )
 PASSIVE_BEFORE = re.compile(
@@ -52,7 +54,6 @@ VERBISH = re.compile(
     re.IGNORECASE,
 )
 FORCES_WORD = rf"^{FORCES}\b|^convoys?\b"
-QUOTE_SPANS = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}[\"\u201d]")
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,6 @@ class Roles:
     patient: ActorMention | None
     agent_rule: str  # which rule found the agent: by, after, modifier, subject, speaker, from
     speaker: ActorMention | None = None
-
-
-def _usable(m: ActorMention) -> bool:
-    return not m.sponsor and not m.locative
 
 
 def _by_agent(
@@ -85,7 +82,7 @@ def _by_agent(
     if re.match(r"[\w-]+ing\b", sentence[by_at:]):
         return None, -1  # "retaliated by striking ...": a means, not an agent
     for mention in mentions:
-        if mention.start < by_at or not _usable(mention):
+        if mention.start < by_at or not usable(mention):
             continue
         gap = sentence[by_at : mention.start]
         if len(gap) <= 32 and not re.search(
@@ -126,100 +123,6 @@ def _interrupted(sentence: str, mention: ActorMention, trigger: Trigger) -> bool
     )
 
 
-def _quote_speaker(
-    sentence: str, trigger: Trigger, mentions: list[ActorMention]
-) -> ActorMention | None:
-    for q in QUOTE_SPANS.finditer(sentence):
-        if q.start() <= trigger.start < q.end():
-            # '..." Biden said' names the speaker; '...", while condemning attacks on bases
-            # hosting coalition advisers' names someone else
-            after = [
-                m
-                for m in mentions
-                if m.start >= q.end()
-                and _usable(m)
-                and SPEAKER_GAP.fullmatch(sentence[q.end() : m.start])
-            ]
-            if after:
-                return after[0]
-            before = [m for m in mentions if m.end <= q.start() and _usable(m)]
-            return before[-1] if before else None
-    return None
-
-
-SPEAKER_GAP = re.compile(
-    r"[\s,.:\u2014-]*(?:(?:said|says|told|added|wrote|according\s+to)\s+)?"
-    r"(?:the\s+|a\s+|an\s+)?(?:[\w.'-]+\s+){0,3}",
-    re.IGNORECASE,
-)
-
-
-def _inside_quote(sentence: str, pos: int) -> tuple[int, int] | None:
-    for q in QUOTE_SPANS.finditer(sentence):
-        if q.start() <= pos < q.end():
-            return q.start(), q.end()
-    return None
-
-
-def _speech_agent(
-    sentence: str,
-    trigger: Trigger,
-    mentions: list[ActorMention],
-    candidates: list[ActorMention],
-) -> ActorMention | None:
-    """Who speaks: the subject of the complement clause ("announced that Iraq has decided
-    to end ..."), else the speaker before the reporting verb ("The Iraqi government says
-    that ... has given Turkey 48 hours"), else whoever comes nearest."""
-    if trigger.rule.subject_is_patient:
-        return candidates[0] if candidates else None
-    if RELATIVE_PRONOUN_SUBJECT.search(sentence, 0, trigger.start):
-        # "the strike killed X, whom it blamed for ...": "it" is the sentence's speaker
-        said = REPORTING.search(sentence, 0, trigger.start)
-        speakers = [
-            m for m in mentions if _usable(m) and not m.after_of and said and m.end <= said.start()
-        ]
-        return speakers[0] if speakers else None
-    if candidates:
-        # a relative clause has its own subject: "forces that Washington had backed"
-        nearest = candidates[-1]
-        if re.search(
-            r"\b(?:that|which|whom)\s+(?:the\s+)?$", sentence[: nearest.start]
-        ) and re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}", sentence[nearest.end : trigger.start]):
-            return nearest
-    complement_start = 0
-    for m in REPORTING.finditer(sentence, 0, trigger.start):
-        complement_start = m.end()
-    inner = [m for m in candidates if m.start >= complement_start and not m.after_of]
-    if (
-        inner
-        and complement_start
-        and COMPLEMENT_THEN_AND.search(sentence, inner[0].end, trigger.start)
-    ):
-        inner = []
-    if inner:
-        return inner[0]
-    outer = [m for m in candidates if m.start < complement_start and not m.after_of]
-    if outer:
-        return outer[0]
-    if complement_start:
-        spoken = [m for m in candidates if m.start < complement_start]
-        if spoken:
-            return spoken[0]
-    return candidates[-1] if candidates else None
-
-
-RELATIVE_PRONOUN_SUBJECT = re.compile(
-    r",\s+(?:whom|which|who)\s+(?:it|they)\s+(?:had\s+|has\s+)?$", re.IGNORECASE
-)
-# "said the SDF was critical ... and called on Turkey": the complement's subject has its
-# own verb; the verb coordinated after it is the speaker's
-COMPLEMENT_THEN_AND = re.compile(
-    r"\b(?:was|were|is|are|had|has|have|would|will)\b[^,;\"\u201c\u201d]{0,80}\sand\s+"
-    r"(?:also\s+|then\s+)?$",
-    re.IGNORECASE,
-)
-
-
 def _first_conjunct(
     sentence: str, mention: ActorMention, mentions: list[ActorMention]
 ) -> ActorMention:
@@ -230,21 +133,6 @@ def _first_conjunct(
         ):
             return m
     return mention
-
-
-def _pronoun_speaker(
-    sentence: str, start: int, mentions: list[ActorMention]
-) -> ActorMention | None:
-    """ "Hezbollah said it had launched rockets", "the military said its jets struck",
-    "the group said in a statement that its fighters had killed": the speaker acts."""
-    if not re.match(
-        r"\s*(?:in\s+a\s+statement\s+|on\s+\w+\s+)?(?:that\s+)?(?:it|they|we|its|their|our)\b",
-        sentence[start:],
-        re.IGNORECASE,
-    ):
-        return None
-    speakers = [m for m in mentions if m.end <= start and _usable(m) and not m.after_of]
-    return speakers[0] if speakers else None
 
 
 SUBORDINATE_COMMA = re.compile(
@@ -289,11 +177,11 @@ def assign_roles(
         between_patient, by_agent = by_agent, None
     if by_agent is not None:
         agent, rule = by_agent, "by"
-        inner = [m for m in mentions if trigger.end <= m.start < by_at and _usable(m)]
+        inner = [m for m in mentions if trigger.end <= m.start < by_at and usable(m)]
         between_patient = inner[0] if inner else None
 
     if agent is None and trigger.rule.agent_after:
-        after = [m for m in mentions if m.start >= trigger.end and _usable(m)]
+        after = [m for m in mentions if m.start >= trigger.end and usable(m)]
         if after and after[0].start - trigger.end < 30:
             agent, rule = after[0], "after"
 
@@ -301,7 +189,7 @@ def assign_roles(
     # modifier ("the US strikes were a mistake, Iran said")
     if agent is None and not trigger.rule.subject_is_patient and (trigger.rule.noun or not speech):
         for m in reversed(mentions):
-            if m.end > trigger.start or not _usable(m):
+            if m.end > trigger.start or not usable(m):
                 continue
             gap = sentence[m.end : trigger.start]
             if (
@@ -323,21 +211,21 @@ def assign_roles(
     if agent is None and not trigger.rule.noun:
         # "a convoy of 50 Turkish armored vehicles was sent": forces named inside the trigger
         inside = [m for m in mentions if trigger.start <= m.start and m.end <= trigger.end]
-        named = inside and inside[0].known and _usable(inside[0])
+        named = inside and inside[0].known and usable(inside[0])
         if named and re.search(FORCES_WORD, trigger.text, re.I):
             agent, rule = inside[0], "modifier"
 
     if agent is None and trigger.rule.noun:
         # "a deployment of more US troops", "the shelling of Kilis by ..." (forces only)
         for m in mentions:
-            if not (trigger.end < m.start <= trigger.end + 30) or not (m.force and _usable(m)):
+            if not (trigger.end < m.start <= trigger.end + 30) or not (m.force and usable(m)):
                 continue
             if re.match(r"^\s+of\s+(?:[\w,.-]+\s+){0,2}$", sentence[trigger.end : m.start]):
                 agent, rule = m, "of"
                 break
 
-    quote = _inside_quote(sentence, trigger.start)
-    speaker = _quote_speaker(sentence, trigger, mentions) if quote else None
+    quote = inside_quote(sentence, trigger.start)
+    speaker = quote_speaker(sentence, trigger, mentions) if quote else None
     # "Khamenei said Israel 'will be punished'": the one named in the quote is the patient
     if agent is None and speech and speaker is not None and not trigger.rule.subject_is_patient:
         agent, rule = speaker, "speaker"
@@ -355,11 +243,11 @@ def assign_roles(
             for m in mentions
             if start <= m.start
             and m.end <= trigger.start
-            and _usable(m)
+            and usable(m)
             and not _interrupted(sentence, m, trigger)
         ]
         if speech:
-            agent = _speech_agent(sentence, trigger, mentions, candidates)
+            agent = speech_agent(sentence, trigger, mentions, candidates)
         else:
             # the subject, not an object of a preposition, unless it names forces on stage
             subjects = [
@@ -373,7 +261,7 @@ def assign_roles(
                 subjects = [m for m in subjects if m.force] or subjects
             agent = _first_conjunct(sentence, subjects[-1], mentions) if subjects else None
             if agent is None and start > 0:
-                agent = _pronoun_speaker(sentence, start, mentions)
+                agent = pronoun_speaker(sentence, start, mentions)
         rule = "subject" if agent is not None else rule
 
     if agent is None and trigger.type in ("attack", "condemn", "threaten"):
@@ -383,7 +271,7 @@ def assign_roles(
         if m_from:
             at = trigger.end + m_from.end()
             for m in mentions:
-                if m.start >= at and m.start - at < 20 and _usable(m):
+                if m.start >= at and m.start - at < 20 and usable(m):
                     agent, rule = m, "from"
                     break
 
@@ -401,7 +289,7 @@ def assign_roles(
         mentions = [m for m in mentions if quote[0] <= m.start < quote[1] or m.end <= quote[0]]
     if patient is None and trigger.rule.subject_is_patient:
         before = [
-            m for m in mentions if m.end <= trigger.start and _usable(m) and m.code != agent_code
+            m for m in mentions if m.end <= trigger.start and usable(m) and m.code != agent_code
         ]
         patient = before[-1] if before else None
     if patient is None:
@@ -413,7 +301,7 @@ def assign_roles(
             m
             for m in mentions
             if trigger.start <= m.start < end
-            and _usable(m)
+            and usable(m)
             and m.code != agent_code
             and (agent is None or m.start != agent.start)
             and not (
@@ -426,7 +314,7 @@ def assign_roles(
             patient = after[0]
     if patient is None and (rule == "by" or passive):
         before = [
-            m for m in mentions if m.end <= trigger.start and _usable(m) and m.code != agent_code
+            m for m in mentions if m.end <= trigger.start and usable(m) and m.code != agent_code
         ]
         patient = before[-1] if before else None
     return Roles(agent, patient, rule, speaker)

@@ -10,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from ingest.classify.scoring import score
+from ingest.evaluation.scoring import score
+
+from .helpers import registry
 
 # the commands read the registry from the tables (loaded by migration 0002)
 pytestmark = pytest.mark.django_db
@@ -90,7 +92,7 @@ def test_evaluate_prints_the_scorer_figures():
     extracted, _ = run_extract(str(SEEDS))
     gold = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
     pred = [json.loads(line) for line in extracted.splitlines()]
-    assert lines == score(gold, pred).report()
+    assert lines == score(gold, pred, registry()).report()
 
 
 def test_a_dateline_in_the_text_wins_over_published(tmp_path: Path):

@@ -5,7 +5,7 @@ the seeds by hurting unseen text fails here."""
 
 from pathlib import Path
 
-from ingest.classify.evaluation import evaluate_paths
+from ingest.evaluation.evaluation import evaluate_paths
 
 from .helpers import registry
 

@@ -7,7 +7,7 @@ tuned on, it is a development set too: a new unseen set is the next honest measu
 
 from pathlib import Path
 
-from ingest.classify.evaluation import evaluate_paths
+from ingest.evaluation.evaluation import evaluate_paths
 
 from .helpers import registry
 

@@ -50,20 +50,20 @@ def test_migration_loaded_the_fixtures_into_the_tables():
 @pytest.mark.django_db
 def test_an_editor_adding_an_alias_is_seen_without_a_restart():
     before = current_registry()
-    assert [e.actor for e in extract(ARTICLE)] == ["Saraya Awliya al-Dam"]
+    assert [e.actor for e in extract(ARTICLE, current_registry())] == ["Saraya Awliya al-Dam"]
     Actor.objects.create(
         code="SAWD", name="Saraya Awliya al-Dam", kind="militia", aliases=["Awliya al-Dam"]
     )
     assert current_registry() is not before
-    assert [e.actor for e in extract(ARTICLE)] == ["SAWD"]
+    assert [e.actor for e in extract(ARTICLE, current_registry())] == ["SAWD"]
 
 
 @pytest.mark.django_db
 def test_deleting_a_place_rebuilds_the_registry():
-    assert extract(ARTICLE)[0].location == "Bashiqa"
+    assert extract(ARTICLE, current_registry())[0].location == "Bashiqa"
     Place.objects.filter(name="Bashiqa").delete()
     assert "Bashiqa" not in current_registry().places
-    assert extract(ARTICLE)[0].location is None
+    assert extract(ARTICLE, current_registry())[0].location is None
 
 
 @pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_empty_tables_fall_back_to_the_fixtures():
 @pytest.mark.django_db
 def test_extract_never_writes():
     with CaptureQueriesContext(connection) as queries:
-        extract(ARTICLE)
+        extract(ARTICLE, current_registry())
     statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
     assert statements and set(statements) <= {"SELECT"}
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.classify.evaluation import evaluate_paths, predictions, read_gold
-from ingest.classify.scoring import score
+from ingest.evaluation.evaluation import evaluate_paths, predictions, read_gold
+from ingest.evaluation.scoring import score
 
 from .helpers import registry
 
@@ -51,6 +51,6 @@ def test_own_scorer_agrees_with_the_shared_one_on_the_seeds():
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             shared_f1 = shared.score(gold, json.loads(json.dumps(candidate)), True)
-        ours = score(gold, candidate)
+        ours = score(gold, candidate, registry())
         assert printed.getvalue().splitlines() == ours.report(verbose=True)
         assert ours.f1 == pytest.approx(shared_f1)

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ingest.classify.evaluation import EvaluationError, evaluate_paths
+from ingest.evaluation.evaluation import EvaluationError, evaluate_paths
 from ingest.management.commands.extract import iso_date
+from ingest.registry_cache import current_registry
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             result = evaluate_paths(
                 Path(options["gold"]),
                 [Path(p) for p in options["paths"]],
+                current_registry(),
                 options["input_format"],
                 published,
             )

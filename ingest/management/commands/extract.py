@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ingest.classify import extract_with_report
 from ingest.classify.inputs import InputError, iter_articles
+from ingest.registry_cache import current_registry
 
 
 def iso_date(value: str) -> date:
@@ -33,9 +34,10 @@ class Command(BaseCommand):
         published = iso_date(options["published"]) if options["published"] else None
         paths = [Path(p) for p in options["paths"]]
         articles = events = 0
+        registry = current_registry()
         try:
             for article in iter_articles(paths, options["input_format"], published):
-                result = extract_with_report(article)
+                result = extract_with_report(article, registry)
                 for warning in result.warnings:
                     self.stderr.write(f"warning: {article.id}: {warning}")
                 for event in result.events:

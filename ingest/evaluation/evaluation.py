@@ -10,7 +10,7 @@ from typing import Any
 from ingest.classify import extract
 from ingest.classify.inputs import InputError, iter_articles
 from ingest.classify.lexicon import Registry
-from ingest.classify.scoring import Score, score
+from ingest.evaluation.scoring import Score, score
 
 
 class EvaluationError(ValueError):
@@ -32,7 +32,7 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
 
 
 def predictions(
-    paths: list[Path], input_format: str, published: date | None, registry: Registry | None
+    paths: list[Path], input_format: str, published: date | None, registry: Registry
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     try:
@@ -46,9 +46,9 @@ def predictions(
 def evaluate_paths(
     gold_path: Path,
     paths: list[Path],
+    registry: Registry,
     input_format: str = "text",
     published: date | None = None,
-    registry: Registry | None = None,
 ) -> Score:
     gold = read_gold(gold_path)
-    return score(gold, predictions(paths, input_format, published, registry))
+    return score(gold, predictions(paths, input_format, published, registry), registry)
