@@ -27,13 +27,14 @@ import redis
 from django.apps import apps as django_apps
 from django.db import connection, transaction
 
-from ingest.benchmarks.articles import article
+from bench.articles import article
+from bench.processes import ROOT, Stack, free_port, port_answers
 from ingest.models import Article, ArticleStatus, Feed
 from ingest.signatures import sign
 from tests.conftest import _missing
 from tests.faults.recovery import assert_recovered
 from tests.faults.report import figure, note
-from tests.ingest.processes import ROOT, Stack, free_port, port_answers, wait_for
+from tests.support.processes import stack_on_the_test_database, wait_for
 
 pytestmark = [
     pytest.mark.faults,
@@ -104,9 +105,9 @@ def stack(tmp_path: Path, transactional_db: None, redis_url: str) -> Iterator[St
     loader = importlib.import_module("ingest.migrations.0002_load_registry")
     loader.load_registry(django_apps, None)
     Feed.objects.create(slug="drill", name="Drill", secret=SECRET)
-    processes = Stack(tmp_path)
+    processes = stack_on_the_test_database(tmp_path)
     yield processes
-    processes.stop_all()
+    processes.close(signal.SIGKILL)
 
 
 def _busy_mid_task() -> bool:
@@ -244,7 +245,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
 def test_postgres_restarted_under_load(
     tmp_path: Path, redis_url: str, own_postgres: OwnPostgres
 ) -> None:
-    stack = Stack(tmp_path)
+    stack = stack_on_the_test_database(tmp_path)
     test_env = stack.env
 
     def env(broker: str, **extra: str) -> dict[str, str]:
@@ -254,7 +255,7 @@ def test_postgres_restarted_under_load(
     try:
         port = free_port()
         broker = f"redis://127.0.0.1:{port}/0"
-        stack.redis(port)
+        stack.redis_server(port)
         _manage(env(broker), "migrate", "--noinput")
         _manage(env(broker), "create_feed", "drill", "--secret", SECRET)
         base_url = stack.web(broker)
@@ -275,13 +276,13 @@ def test_postgres_restarted_under_load(
         events = int(out.split("events", 1)[1].split()[0])
         record("PostgreSQL restarted (fast) under load", load, events)
     finally:
-        stack.stop_all()
+        stack.close(signal.SIGKILL)
 
 
 def test_redis_stopped_under_load(stack: Stack) -> None:
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    server = stack.redis(port)
+    server = stack.redis_server(port)
     base_url = stack.web(broker)
     stack.worker(broker, **FAST_SWEEP)
     stack.beat(broker, **FAST_SWEEP)
@@ -291,7 +292,7 @@ def test_redis_stopped_under_load(stack: Stack) -> None:
         server.kill(signal.SIGKILL)
         assert not port_answers(port)
         time.sleep(2.0)  # pushes keep arriving while the broker is gone
-        stack.redis(port)
+        stack.redis_server(port)
 
     load.run(fault, at=1.5)
     assert load.accepted and not load.refused, load.refused
