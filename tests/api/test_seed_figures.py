@@ -15,7 +15,7 @@ from events.selectors import NOW, IncidentFilter, list_incidents
 from ingest import services
 from ingest.article_files import drafts_from_paths
 from ingest.feed_services import create_feed
-from tests.projections.incident_log import project_everything
+from tests.support.projections import project_everything
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,8 +14,9 @@ from events.models import Checkpoint
 from events.selectors import iter_log
 from tests.faults import workers
 from tests.faults.report import figure, note
-from tests.projections.incident_log import project_everything, report
+from tests.projections.incident_log import report
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
+from tests.support.projections import project_everything
 
 pytestmark = [
     pytest.mark.faults,
