@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "events",
     "ingest",
     "newsroom",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from newsroom.groups import EDITORS, VIEWERS, sync_newsroom_groups
+from tests.support.projections import project_everything
 
 # Playwright's sync API keeps an event loop on the main thread; Django's ORM refuses to
 # run while one is active unless told the caller is synchronous, which test code is.
@@ -168,33 +169,10 @@ def report() -> Callable[..., Any]:
             needs_review=confidence < 0.6,
             metadata={"classifier_version": "test-1"},
         )
-        project()
+        project_everything()
         return incident_id
 
     return make
-
-
-def project(timeout: float = 60.0) -> None:
-    """Run the projectors until they have applied every event of the log.
-
-    On PostgreSQL the projector only reads transactions older than every one in flight in
-    the whole cluster, so while other suites hold transactions open it applies nothing
-    yet; waiting for them is what production's periodic catch-up does too.
-    """
-    import time
-
-    from events.projections.registry import PROJECTORS, catch_up_all
-    from events.projections.status import lag_of
-
-    deadline = time.monotonic() + timeout
-    while True:
-        catch_up_all()
-        behind = {name: lag_of(name).behind for name in PROJECTORS}
-        if not any(behind.values()):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"projections still behind after {timeout}s: {behind}")
-        time.sleep(0.05)
 
 
 def stream_of(incident_id: Any) -> list[Any]:

@@ -9,8 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from ingest.models import ArticleStatus
-
-from .conftest import project
+from tests.support.projections import project_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +44,7 @@ def test_classify_again_runs_the_classifier_on_the_article_again(
     # Tasks run in-process here: the classifier has read it once more.
     assert article.attempts == 2
     assert article.status == ArticleStatus.CLASSIFIED, article.last_error
-    project()
+    project_everything()
 
 
 def test_a_viewer_cannot_classify_again(viewer: User, client: Client, article: Any) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from .conftest import log_in, project, stream_of
+from tests.support.projections import project_everything
+
+from .conftest import log_in, stream_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +43,7 @@ def test_an_editor_corrects_an_incident_and_the_api_shows_it(
     assert entry.locator(".why").inner_text() == "ministry revised the toll"
     assert "killed: 5" in entry.inner_text()
 
-    project()
+    project_everything()
     api = page.request.get(f"/api/incidents/{incident_id}/")
     assert api.status == 200
     body = api.json()

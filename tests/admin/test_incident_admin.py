@@ -14,8 +14,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from events.models import IncidentRow, IncidentSource
+from tests.support.projections import project_everything
 
-from .conftest import STRIKE_SENTENCE, correction_form, project, stream_of
+from .conftest import STRIKE_SENTENCE, correction_form, stream_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +44,7 @@ def test_correct_appends_only_the_changed_fields_and_the_projection_follows(
     assert last.data["changes"] == {"killed": 5}
     assert last.data["reason"] == "toll revised by the ministry"
     assert last.metadata["user"] == "editor"
-    project()
+    project_everything()
     row = IncidentRow.objects.get(pk=incident_id)
     assert (row.version, row.state["fields"]["killed"]) == (2, 5)
 
@@ -86,7 +87,7 @@ def test_a_stale_page_gets_the_conflict_message_and_overwrites_nothing(
     assert 'name="killed" value="9"' in response.text  # the draft is kept
     assert 'name="expected_version" value="2"' in response.text  # against the current state
     assert [e.type for e in stream_of(incident_id)] == ["IncidentReported", "IncidentCorrected"]
-    project()
+    project_everything()
     assert IncidentRow.objects.get(pk=incident_id).state["fields"]["killed"] == 5
 
 
@@ -104,7 +105,7 @@ def test_verify_appends_the_event_and_the_projection_is_verified(
         "checked",
         "editor",
     )
-    project()
+    project_everything()
     row = IncidentRow.objects.get(pk=incident_id)
     assert row.verified and not row.needs_review
 
@@ -129,7 +130,7 @@ def test_retract_needs_a_reason_then_appends_and_the_projection_is_retracted(
         "the wire withdrew the story",
         "editor",
     )
-    project()
+    project_everything()
     row = IncidentRow.objects.get(pk=incident_id)
     assert row.status == "retracted"
     # A retracted incident offers no more commands, and refuses a forged one.
@@ -175,7 +176,7 @@ def test_merge_marks_duplicates_and_moves_their_sources_to_the_survivor(
     assert moved.type == "IncidentCorroborated"
     assert moved.data["merged_from"] == str(duplicate)
     assert moved.data["reported"] == {"killed": 3, "location": "Baghdad airport"}
-    project()
+    project_everything()
     assert IncidentRow.objects.get(pk=duplicate).status == "merged"
     assert IncidentSource.objects.filter(incident_id=survivor).count() == 2
 
@@ -213,7 +214,7 @@ def test_add_an_incident_by_hand(editor_client: Client) -> None:
     assert (reported.data["method"], reported.data["actor"]) == ("editor", "IRN")
     assert reported.data["source"]["evidence"] == "Tehran condemned the strike, state TV said."
     assert reported.metadata["user"] == "editor"
-    project()
+    project_everything()
     row = IncidentRow.objects.get(pk=incident_id)
     assert (row.type, row.actor, row.target) == ("condemn", "IRN", "USA")
 
@@ -274,7 +275,7 @@ def test_review_queue_lists_doubtful_incidents_and_verifies_in_one_click(
     )
     assert response["Location"] == "/admin/events/incidentrow/review/"
     assert stream_of(doubtful)[-1].type == "IncidentVerified"
-    project()
+    project_everything()
     assert 'id="queue-empty"' in editor_client.get("/admin/events/incidentrow/review/").text
 
 
@@ -292,7 +293,7 @@ def test_changelist_filters_and_searches(editor_client: Client, report: Any) -> 
 def test_dashboard_draws_from_the_projections(editor_client: Client, report: Any) -> None:
     report(confidence=0.3)
     report(type="condemn", actor="IRN", target="USA", killed=None)
-    project()
+    project_everything()
     page = editor_client.get("/admin/events/incidentrow/dashboard/")
     assert page.status_code == 200
     assert "newsroom/vendor/chart.umd.js" in page.text
@@ -306,7 +307,7 @@ def test_dashboard_draws_from_the_projections(editor_client: Client, report: Any
 def test_dashboard_chart_covers_the_weeks_of_dated_news(editor_client: Client, report: Any) -> None:
     report()  # 4 January 2024
     report(type="condemn", occurred_on=None, date_precision=None, killed=None)  # undated
-    project()
+    project_everything()
     chart = editor_client.get("/admin/events/incidentrow/dashboard/").context["chart"]
     assert chart["labels"][-1] == "2024-01-01", "the window ends at the dated incident's week"
     assert {d["label"]: sum(d["data"]) for d in chart["datasets"]} == {"attack": 1}
@@ -330,7 +331,7 @@ def test_dashboard_lists_forces_and_open_ultimatums(editor_client: Client, repor
         occurred_on="2099-01-01",
         deadline="2099-02-01T00:00:00Z",
     )
-    project()
+    project_everything()
     page = editor_client.get("/admin/events/incidentrow/dashboard/")
     forces = page.context["forces"]
     assert [(f["actor"], f["country"], f["low"], f["unit"]) for f in forces] == [

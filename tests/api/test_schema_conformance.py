@@ -16,8 +16,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.projections.incident_log import project_everything, report
+from tests.projections.incident_log import report
 from tests.projections.scenarios import seed_like_world
+from tests.support.projections import project_everything
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ingest import services
 from ingest.article_files import drafts_from_paths
 from ingest.feed_services import create_feed
 from registry.shipped import load_shipped_registry
-from tests.projections.incident_log import project_everything
+from tests.support.projections import project_everything
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,8 +17,9 @@ from rest_framework.test import APIClient
 from events.projections import request_catch_up
 from events.projections.tables import IncidentRow
 from registry.models import Actor, ActorKind
-from tests.projections.incident_log import follow_up, project_everything, report
+from tests.projections.incident_log import follow_up, report
 from tests.projections.scenarios import seed_like_world
+from tests.support.projections import project_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

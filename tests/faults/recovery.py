@@ -33,6 +33,12 @@ def wait_classified(article_ids: list[int], timeout: float) -> None:
     raise AssertionError(f"not classified after {timeout}s: {rows[:10]}")
 
 
+def count_classified(article_ids: list[int]) -> int:
+    from ingest.models import Article, ArticleStatus
+
+    return Article.objects.filter(pk__in=article_ids, status=ArticleStatus.CLASSIFIED).count()
+
+
 def assert_incidents_exactly_once(article_ids: list[int]) -> int:
     """Each article's events: one per incident it supports, no event id twice, no
     incident reported or corroborated twice by the same article. Returns the events."""
@@ -97,4 +103,5 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings_test")
     django.setup()
     ids = [int(x) for x in sys.argv[1].split(",") if x]
-    print(f"events {assert_recovered(ids)}")
+    events = assert_recovered(ids)
+    print(f"events {events} classified {count_classified(ids)}")

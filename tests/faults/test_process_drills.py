@@ -25,14 +25,15 @@ import pytest
 import redis
 from django.db import connection, transaction
 
-from ingest.benchmarks.articles import article
+from bench.articles import article
+from bench.processes import ROOT, Stack, free_port, port_answers
 from ingest.models import Article, ArticleStatus, Feed
 from ingest.signatures import sign
 from registry.shipped import load_shipped_registry
 from tests.conftest import _missing
-from tests.faults.recovery import assert_recovered
+from tests.faults.recovery import assert_recovered, count_classified
 from tests.faults.report import figure, note
-from tests.ingest.processes import ROOT, Stack, free_port, port_answers, wait_for
+from tests.support.processes import stack_on_the_test_database, wait_for
 
 pytestmark = [
     pytest.mark.faults,
@@ -86,14 +87,18 @@ class Load:
         assert not self.thread.is_alive()
 
 
-def record(drill: str, load: Load, events: int) -> None:
-    figure("faults survived", 1)
+def record(drill: str, load: Load, *, faults: int, events: int, classified: int) -> None:
+    """The drill's figures, measured: the faults it injected, the articles accepted, and
+    the articles lost = accepted - classified once the stack has recovered."""
+    lost = len(set(load.accepted)) - classified
+    figure("faults survived", faults)
     figure("articles accepted during drills", len(load.accepted))
-    figure("articles lost", 0)
+    figure("articles lost", lost)
     note(
         f"{drill}: {len(load.payloads)} pushes at {RATE:g}/s, {len(load.accepted)} accepted "
         f"({len(load.refused)} refused during the fault: {sorted(set(load.refused))}), "
-        f"all classified once into {events} incident events, projections = fold; lost 0"
+        f"{classified} classified once into {events} incident events, projections = fold; "
+        f"lost {lost}"
     )
 
 
@@ -102,9 +107,9 @@ def stack(tmp_path: Path, transactional_db: None, redis_url: str) -> Iterator[St
     redis.Redis.from_url(redis_url).flushdb()
     load_shipped_registry()
     Feed.objects.create(slug="drill", name="Drill", secret=SECRET)
-    processes = Stack(tmp_path)
+    processes = stack_on_the_test_database(tmp_path)
     yield processes
-    processes.stop_all()
+    processes.close(signal.SIGKILL)
 
 
 def _busy_mid_task() -> bool:
@@ -132,8 +137,13 @@ def test_worker_killed_mid_task_under_load(stack: Stack, redis_url: str) -> None
     assert kills == [True, True]
     assert load.accepted and not load.refused
     events = assert_recovered(load.accepted)
-    figure("faults survived", 1)  # two kills in this drill
-    record("worker kill -9 mid-task (twice)", load, events)
+    record(
+        "worker kill -9 mid-task (twice)",
+        load,
+        faults=sum(kills),
+        events=events,
+        classified=count_classified(load.accepted),
+    )
 
 
 def _projector_blocked() -> bool:
@@ -165,7 +175,13 @@ def test_projector_killed_mid_batch_under_load(stack: Stack, redis_url: str) -> 
     assert not doomed.alive
     assert load.accepted and not load.refused
     events = assert_recovered(load.accepted)
-    record("projector kill -9 mid-batch", load, events)
+    record(
+        "projector kill -9 mid-batch",
+        load,
+        faults=int(not doomed.alive),
+        events=events,
+        classified=count_classified(load.accepted),
+    )
 
 
 class OwnPostgres:
@@ -242,7 +258,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
 def test_postgres_restarted_under_load(
     tmp_path: Path, redis_url: str, own_postgres: OwnPostgres
 ) -> None:
-    stack = Stack(tmp_path)
+    stack = stack_on_the_test_database(tmp_path)
     test_env = stack.env
 
     def env(broker: str, **extra: str) -> dict[str, str]:
@@ -252,14 +268,20 @@ def test_postgres_restarted_under_load(
     try:
         port = free_port()
         broker = f"redis://127.0.0.1:{port}/0"
-        stack.redis(port)
+        stack.redis_server(port)
         _manage(env(broker), "migrate", "--noinput")
         _manage(env(broker), "create_feed", "drill", "--secret", SECRET)
         base_url = stack.web(broker)
         stack.worker(broker, **FAST_SWEEP)
         stack.beat(broker, **FAST_SWEEP)
         load = Load(base_url, "drill", 40, seed=3)
-        load.run(own_postgres.restart, at=2.0)
+        restarts: list[bool] = []
+
+        def fault() -> None:
+            own_postgres.restart()
+            restarts.append(True)
+
+        load.run(fault, at=2.0)
         assert load.accepted
         # A push that meets the database down is told to come back, not a server error.
         assert set(load.refused) <= {"503"}, load.refused
@@ -267,19 +289,27 @@ def test_postgres_restarted_under_load(
             {**env(broker), "DJANGO_SETTINGS_MODULE": "tracker.settings_test"},
             "shell",
             "-c",
-            "import sys; from tests.faults.recovery import assert_recovered; "
-            f"print('events', assert_recovered({load.accepted!r}))",
+            "import sys; from tests.faults.recovery import assert_recovered, count_classified; "
+            f"ids = {load.accepted!r}; "
+            "print('events', assert_recovered(ids), 'classified', count_classified(ids))",
         )
-        events = int(out.split("events", 1)[1].split()[0])
-        record("PostgreSQL restarted (fast) under load", load, events)
+        figures = out.split("events", 1)[1].split()
+        assert figures[1] == "classified", out
+        record(
+            "PostgreSQL restarted (fast) under load",
+            load,
+            faults=len(restarts),
+            events=int(figures[0]),
+            classified=int(figures[2]),
+        )
     finally:
-        stack.stop_all()
+        stack.close(signal.SIGKILL)
 
 
 def test_redis_stopped_under_load(stack: Stack) -> None:
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    server = stack.redis(port)
+    server = stack.redis_server(port)
     base_url = stack.web(broker)
     stack.worker(broker, **FAST_SWEEP)
     stack.beat(broker, **FAST_SWEEP)
@@ -289,9 +319,15 @@ def test_redis_stopped_under_load(stack: Stack) -> None:
         server.kill(signal.SIGKILL)
         assert not port_answers(port)
         time.sleep(2.0)  # pushes keep arriving while the broker is gone
-        stack.redis(port)
+        stack.redis_server(port)
 
     load.run(fault, at=1.5)
     assert load.accepted and not load.refused, load.refused
     events = assert_recovered(load.accepted)
-    record("Redis killed and restarted under load", load, events)
+    record(
+        "Redis killed and restarted under load",
+        load,
+        faults=int(not server.alive),
+        events=events,
+        classified=count_classified(load.accepted),
+    )

@@ -21,14 +21,14 @@ import pytest
 import redis
 from django.db import connection, transaction
 
+from bench.processes import Stack, free_port
 from events import store
 from events.models import Event
 from ingest.article_files import draft_from_text
 from ingest.models import Article, ArticleStatus, Feed, IncidentKey, IncidentSupport
 from ingest.signatures import sign
 from registry.shipped import load_shipped_registry
-
-from .processes import Stack, free_port, wait_for
+from tests.support.processes import stack_on_the_test_database, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -48,9 +48,9 @@ def stack(tmp_path: Path, transactional_db: None, redis_url: str) -> Iterator[St
     redis.Redis.from_url(redis_url).flushdb()  # no stale task of an earlier run
     # Transactional tests empty every table, the registry migration 0002 loaded included.
     load_shipped_registry()
-    processes = Stack(tmp_path)
+    processes = stack_on_the_test_database(tmp_path)
     yield processes
-    processes.stop_all()  # before the test database is flushed: they hold connections
+    processes.close(signal.SIGKILL)  # before the test database is flushed: they hold connections
 
 
 @pytest.fixture
@@ -250,7 +250,7 @@ def test_redis_down_while_pushing_then_the_sweep_queues_every_article(
 ) -> None:
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    throwaway = stack.redis(port)
+    throwaway = stack.redis_server(port)
     base_url = stack.web(broker)
     throwaway.stop()
 
@@ -265,7 +265,7 @@ def test_redis_down_while_pushing_then_the_sweep_queues_every_article(
     statuses = set(Article.objects.filter(pk__in=ids).values_list("status", flat=True))
     assert statuses == {ArticleStatus.RECEIVED}
 
-    stack.redis(port)
+    stack.redis_server(port)
     stack.worker(broker, **FAST_SWEEP)
     stack.beat(broker, **FAST_SWEEP)
     wait_classified(ids, stack)

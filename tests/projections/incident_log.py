@@ -49,25 +49,3 @@ def follow_up(event_type: str, incident_id: uuid.UUID, **payload: Any) -> None:
     store.append(
         stream_id_for(incident_id), [store.NewEvent(event_type, data)], expected_version=None
     )
-
-
-def project_everything(timeout: float = 120.0) -> None:
-    """Run the projectors until each has applied every committed event.
-
-    One catch-up is not always enough on PostgreSQL: `read_all` waits for every older
-    transaction still running (and any whose database it cannot tell) to end before it
-    hands out newer events, so a projector can lag for a moment; it never skips.
-    """
-    import time
-
-    from events.projections.registry import PROJECTORS, catch_up_all
-    from events.projections.status import lag_of
-
-    deadline = time.monotonic() + timeout
-    while True:
-        catch_up_all()
-        if all(lag_of(name).behind == 0 for name in PROJECTORS):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError("projectors did not catch up with the log")
-        time.sleep(0.05)

@@ -15,9 +15,10 @@ from events.selectors import (
     list_ultimatums,
 )
 from registry.models import Place, PlacePrecision
-from tests.projections.incident_log import follow_up, project_everything, report, source
+from tests.projections.incident_log import follow_up, report, source
 from tests.projections.scenarios import seed_like_world
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
+from tests.support.projections import project_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

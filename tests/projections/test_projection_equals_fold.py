@@ -23,7 +23,8 @@ from events.projections.registry import PROJECTORS
 from events.projections.stream_type_counts import count_events, table_counts
 from events.projections.tables import ForceLevel, Stance, Ultimatum
 from events.selectors import NOW, incident_states, iter_log
-from tests.projections.incident_log import follow_up, project_everything, report, source
+from tests.projections.incident_log import follow_up, report, source
+from tests.support.projections import project_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

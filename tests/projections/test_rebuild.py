@@ -12,8 +12,9 @@ from events import store
 from events.models import Checkpoint
 from events.projections.registry import PROJECTORS
 from events.projections.tables import IncidentRow
-from tests.projections.incident_log import project_everything, report, source
+from tests.projections.incident_log import report, source
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
+from tests.support.projections import project_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,8 +17,9 @@ from events.projections import incidents
 from events.projections.log_scan import LogScan
 from events.projections.registry import PROJECTORS
 from events.projections.tables import IncidentRow, IncidentSource
-from tests.projections.incident_log import follow_up, project_everything, report, source
+from tests.projections.incident_log import follow_up, report, source
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
+from tests.support.projections import project_everything
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

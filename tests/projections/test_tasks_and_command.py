@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 
 from events.projections.status import lag_of
 from events.projections.tables import IncidentRow
-from tests.projections.incident_log import project_everything, report
+from tests.projections.incident_log import report
+from tests.support.projections import project_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

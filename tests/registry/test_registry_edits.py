@@ -15,7 +15,8 @@ from registry.models import Actor, Place
 from registry.selectors import country_level_names
 from registry.shipped import load_shipped_registry
 from registry.signals import registry_changed
-from tests.projections.incident_log import project_everything, report
+from tests.projections.incident_log import report
+from tests.support.projections import project_everything
 
 
 @pytest.fixture(autouse=True)

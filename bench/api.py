@@ -1,7 +1,7 @@
 """`manage.py bench api`: projection reads under a fixed offered load against gunicorn.
 
 On a scratch database (Django's test-database machinery) it loads a synthetic log
-(`events.benchmarks.replay`, `--size` events, default 50,000), rebuilds the projections,
+(`bench.replay`, `--size` events, default 50,000), rebuilds the projections,
 creates an API user with a token, and starts gunicorn (2 workers x 8 threads, DEBUG off,
 token auth, persistent database connections). An open-loop generator (asyncio on raw
 keep-alive HTTP/1.1; the wrk2 model: each request leaves at its scheduled instant whether
@@ -24,8 +24,8 @@ from typing import TextIO
 
 from django.db import connection
 
-from events.benchmarks.processes import Stack, database_url
-from ingest.benchmarks.pipeline import percentile
+from bench.pipeline import percentile
+from bench.processes import Stack, database_url
 
 DEFAULT_SIZE = 50_000
 DEFAULT_SECONDS = 30.0
@@ -41,7 +41,7 @@ def _populate(size: int, stdout: TextIO) -> tuple[str, list[str]]:
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from events.benchmarks.replay import load
+    from bench.replay import load
     from events.projections.registry import PROJECTORS
     from events.projections.tables import IncidentRow
 

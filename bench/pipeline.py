@@ -2,7 +2,7 @@
 
 On a scratch database (Django's test-database machinery) it starts its own redis-server,
 gunicorn (2 workers x 8 threads) and a celery worker (prefork, 2 processes), all with
-DEBUG off. An open-loop sender pushes one synthetic article (ingest.benchmarks.articles)
+DEBUG off. An open-loop sender pushes one synthetic article (bench.articles)
 every 1/rate seconds, each on its schedule whether or not earlier pushes have answered,
 for `--seconds` (default 60) at `--size` articles/s (default 20). A poller watches the
 incidents projection (`events_proj_incident_source`) and notes when each article's
@@ -26,8 +26,8 @@ import httpx
 import psycopg
 from django.db import connection
 
-from events.benchmarks.processes import Stack, database_url
-from ingest.benchmarks.articles import article
+from bench.articles import article
+from bench.processes import Stack, database_url
 from ingest.signatures import sign
 
 DEFAULT_RATE = 20.0

@@ -3,17 +3,19 @@
 Each benchmark is a module with `run(stdout, **options)`; this command only dispatches.
 """
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-BENCHMARKS = {
-    "store": "events.benchmarks.store",
-    "replay": "events.benchmarks.replay",
-    "classify": "ingest.classify.bench",
-    "pipeline": "ingest.benchmarks.pipeline",
-    "api": "events.benchmarks.api",
+from bench import api, classify, pipeline, replay, store
+
+BENCHMARKS: dict[str, Callable[..., None]] = {
+    "store": store.run,
+    "replay": replay.run,
+    "classify": classify.run,
+    "pipeline": pipeline.run,
+    "api": api.run,
 }
 
 
@@ -26,14 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=None, help="workload size")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        module_name = BENCHMARKS[options["name"]]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            raise CommandError(
-                f"benchmark {options['name']!r} is not built yet ({error})"
-            ) from None
-        module.run(
+        BENCHMARKS[options["name"]](
             self.stdout,
             seconds=options["seconds"],
             size=options["size"],

@@ -18,7 +18,7 @@ from ingest.classify import extract_with_report
 from ingest.classify.lexicon import Registry, fixture_registry
 from ingest.classify.types import ArticleInput
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FALLBACK = (
     "Turkish troops shelled Kurdish positions near Afrin on Sunday, killing 12 fighters. "
     "The Syrian government condemned the attack and demanded that Ankara withdraw.\n"

@@ -1,8 +1,8 @@
 """Real processes for the benchmarks: a Redis server, gunicorn and celery workers, each
 in its own session (process group) and always stopped at the end, on a scratch database.
 
-The worker tests and fault drills build their own Stack on the pieces here (ports,
-Process, database_url, wait_for): tests/ingest/processes.py.
+The worker tests and fault drills run the same Stack on the test database
+(tests/support/processes.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
@@ -105,33 +105,61 @@ class Process:
         return self.log_path.read_text(errors="replace")[-4000:]
 
 
-class Stack:
-    """The processes a benchmark runs; `close()` stops every one of them."""
+# What a deployment sets and the benchmarks measure under: DEBUG off, persistent
+# database connections.
+AS_DEPLOYED = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "CONN_MAX_AGE": "60",
+    "LOG_LEVEL": "WARNING",
+}
 
-    def __init__(self, database: str) -> None:
+
+class Stack:
+    """The processes a benchmark (or a worker test) runs; `close()` stops every one.
+
+    The defaults are the benchmarks': deployed settings, a scratch log directory. The
+    tests start theirs on the test database with the test settings (tests/support).
+    """
+
+    def __init__(
+        self,
+        database: str,
+        *,
+        log_dir: Path | None = None,
+        settings: str = "tracker.settings",
+        overrides: dict[str, str] = AS_DEPLOYED,
+        web_threads: int = 8,
+        web_keep_alive: int | None = 30,
+        worker_concurrency: int = 2,
+        failure: type[Exception] = RuntimeError,
+    ) -> None:
         self.database = database
-        self.dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+        self.owns_dir = log_dir is None
+        self.dir = log_dir or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+        self.settings = settings
+        self.overrides = overrides
+        self.web_threads = web_threads
+        self.web_keep_alive = web_keep_alive
+        self.worker_concurrency = worker_concurrency
+        self.failure = failure
         self.processes: list[Process] = []
 
     def env(self, broker_url: str, **extra: str) -> dict[str, str]:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))
+            if not k.startswith(("PYTEST_", "DJANGO_", "CELERY_", "DATABASE_"))
         }
         env.update(
-            DJANGO_SETTINGS_MODULE="tracker.settings",
+            DJANGO_SETTINGS_MODULE=self.settings,
             DATABASE_URL=self.database,
             CELERY_BROKER_URL=broker_url,
             CELERY_TASK_ALWAYS_EAGER="false",
-            # As deployed: DEBUG off, persistent database connections.
-            DEBUG="false",
-            SECRET_KEY="bench-secret-key-not-for-production-0123456789",
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            CONN_MAX_AGE="60",
-            LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.overrides)
         env.update(extra)
         return env
 
@@ -140,17 +168,33 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def redis(self) -> str:
+    def _wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        wait_for(condition, timeout, what, error=self.failure)
+
+    def _started(self, process: Process) -> Process:
+        if not process.alive:
+            raise self.failure(process.log())
+        return process
+
+    def redis_server(self, port: int) -> Process:
         server = shutil.which("redis-server")
         if not server:
-            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+            raise self.failure("redis-server is not installed (apt-get install redis-server)")
+        process = self.start(f"redis-{port}", redis_server_args(server, port), dict(os.environ))
+        self._wait(lambda: port_answers(port), 10, f"redis-server on {port}")
+        return process
+
+    def redis(self) -> str:
+        """A redis-server of this stack's own on a free port: its URL."""
         port = free_port()
-        self.start("redis", redis_server_args(server, port), dict(os.environ))
-        wait_for(lambda: port_answers(port), 10, "redis-server")
+        self.redis_server(port)
         return f"redis://127.0.0.1:{port}/0"
 
-    def web(self, broker_url: str, workers: int = 2, threads: int = 8, **extra: str) -> str:
+    def web(self, broker_url: str, **extra: str) -> str:
         port = free_port()
+        keep_alive = (
+            [] if self.web_keep_alive is None else ["--keep-alive", str(self.web_keep_alive)]
+        )
         process = self.start(
             "web",
             [
@@ -159,24 +203,22 @@ class Stack:
                 "-b",
                 f"127.0.0.1:{port}",
                 "-w",
-                str(workers),
+                "2",
                 "--threads",
-                str(threads),
+                str(self.web_threads),
                 "--timeout",
                 "60",
-                "--keep-alive",
-                "30",
+                *keep_alive,
             ],
             self.env(broker_url, **extra),
         )
-        wait_for(lambda: port_answers(port) or not process.alive, 30, "gunicorn")
-        if not process.alive:
-            raise RuntimeError(process.log())
+        self._wait(lambda: port_answers(port) or not process.alive, 30, "gunicorn")
+        self._started(process)
         return f"http://127.0.0.1:{port}"
 
-    def worker(self, broker_url: str, concurrency: int = 2, **extra: str) -> Process:
+    def worker(self, broker_url: str, name: str = "worker", **extra: str) -> Process:
         process = self.start(
-            "worker",
+            name,
             [
                 str(BIN / "celery"),
                 "-A",
@@ -184,23 +226,51 @@ class Stack:
                 "worker",
                 "--pool=prefork",
                 "-c",
-                str(concurrency),
+                str(self.worker_concurrency),
                 "-l",
                 "info",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"bench-{os.getpid()}@%h",
+                f"{name}-{os.getpid()}@%h",
             ],
             self.env(broker_url, **extra),
         )
-        wait_for(lambda: "ready." in process.log() or not process.alive, 60, "celery worker")
-        if not process.alive:
-            raise RuntimeError(process.log())
-        return process
+        self._wait(lambda: "ready." in process.log() or not process.alive, 60, f"{name} ready")
+        return self._started(process)
 
-    def close(self) -> None:
+    def beat(self, broker_url: str, **extra: str) -> Process:
+        return self.start(
+            "beat",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "tracker",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(self.dir / "celerybeat-schedule"),
+            ],
+            self.env(broker_url, **extra),
+        )
+
+    def manage(self, broker_url: str, *args: str) -> str:
+        """Run a manage.py command to completion against this stack's database; its stdout."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(broker_url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    def close(self, sig: signal.Signals = signal.SIGTERM) -> None:
         for process in reversed(self.processes):
-            process.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
+            process.kill(sig)
+        if self.owns_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
