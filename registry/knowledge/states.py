@@ -169,6 +169,7 @@ def build_states() -> list[dict[str, Any]]:
                 "longitude": _float(centre[1]),
                 "capital_latitude": _float(capital_at[0]),
                 "capital_longitude": _float(capital_at[1]),
+                "population": int((gnc_by_alpha3.get(code) or {}).get("population") or 0),
                 "region": extra.get("region") or "",
                 "subregion": extra.get("subregion") or "",
             }

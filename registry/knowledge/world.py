@@ -71,7 +71,9 @@ class World:
 
     def _index_actors(self) -> None:
         actors: dict[str, str] = {}
-        for state in self.states:
+        # A name shared by several states ("French", "American", "Congolese", "Kingston")
+        # belongs to the most populous: France, not Reunion; DR Congo, not Congo.
+        for state in sorted(self.states, key=lambda s: -s.get("population", 0)):
             code = state["code"]
             for form in name_forms(state):
                 self.state_forms.setdefault(_key(form), code)
@@ -100,6 +102,9 @@ class World:
             )
             if a
         ]
+
+    def _owns(self, code: str, alias: str) -> bool:
+        return self.actor_index.get(_key(alias), code) == code
 
     def actor_code(self, phrase: str) -> str | None:
         """The actor a phrase names: "Ukrainian" -> UKR, "the Kremlin" -> RUS,
@@ -159,9 +164,14 @@ class World:
         geo_precision, kind, countries, source)."""
         actors: list[dict[str, Any]] = []
         for state in self.states:
-            aliases = self.state_aliases(state)
+            aliases = [a for a in self.state_aliases(state) if self._owns(state["code"], a)]
             if institution_phrases:
-                aliases += institution_aliases(state)
+                owned = {
+                    **state,
+                    "names": [n for n in state["names"] if self._owns(state["code"], n)],
+                    "demonyms": [d for d in state["demonyms"] if self._owns(state["code"], d)],
+                }
+                aliases += institution_aliases(owned)
             actors.append(
                 {
                     "code": state["code"],

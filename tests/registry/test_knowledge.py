@@ -125,6 +125,9 @@ def test_homonyms_follow_the_article_then_population(world: World) -> None:
         ("the Sudanese armed forces", "SDN"),
         ("Congolese army", "COD"),
         ("army of Mali", "MLI"),
+        ("French troops", "FRA"),
+        ("American officials", "USA"),
+        ("Congolese", "COD"),
         ("the IDF", "ISR"),
         ("RSF", "RSF"),
         ("M23 rebels", "M23"),
@@ -148,6 +151,8 @@ def test_classifier_shape_keeps_the_extra_keys(world: World) -> None:
         ukraine["aliases"]
     )
     assert ukraine["demonyms"] == ["Ukrainian"] and ukraine["countries"] == ["UKR"]
+    reunion = next(a for a in actors if a["code"] == "REU")
+    assert "French" not in reunion["aliases"] and "French army" not in reunion["aliases"]
     m23 = next(a for a in actors if a["code"] == "M23")
     assert m23["sponsors"] == ["RWA"] and m23["kind"] == "armed_group"
     goma = next(p for p in places if p["name"] == "Goma")
