@@ -3,6 +3,7 @@ file on first use; the kept files come from tests/registry/data/ (a few entries 
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,41 @@ def test_the_shipped_kept_files_parse() -> None:
     assert all(len(code) == 3 for code in institutions)
     assert all(g["code"] and g["name"] for g in groups)
     assert all(p["name"] for p in places)
+
+
+def test_kept_rows_merge_with_the_knowledge_base(world: World) -> None:
+    from registry.knowledge.merge import merge_actors, merge_places
+
+    actors, places = world.classifier_data(institution_phrases=False)
+    kept_actors: list[dict[str, Any]] = [
+        {"code": "UKR", "name": "Ukraine", "kind": "state", "aliases": ["Zelensky"]},
+        {"code": "AZOV", "name": "Azov Brigade", "kind": "armed_forces", "parent": "UKR"},
+    ]
+    kept_places: list[dict[str, Any]] = [
+        {
+            "name": "Kharkiv",
+            "aliases": ["Kharkov"],
+            "country": "UKR",
+            "latitude": 50.0,
+            "longitude": 36.2,
+            "precision": "city",
+        },
+    ]
+    merged_actors = {a["code"]: a for a in merge_actors(kept_actors, actors)}
+    assert {"Zelensky", "Ukrainian", "Kyiv"} <= set(merged_actors["UKR"]["aliases"])
+    assert merged_actors["UKR"]["demonyms"] == ["Ukrainian"]
+    assert merged_actors["AZOV"]["parent"] == "UKR"
+    merged_places = merge_places(kept_places, places)
+    kharkiv = [p for p in merged_places if p["name"] == "Kharkiv"]
+    assert len(kharkiv) == 1 and kharkiv[0]["latitude"] == 50.0
+    assert kharkiv[0]["admin1"] == "Kharkiv Oblast" and kharkiv[0]["population"] > 1_000_000
+    assert any(p["name"] == "Kharkiv Oblast" for p in merged_places)
+    assert len({p["name"] for p in merged_places}) == len(merged_places)
+
+
+def test_the_package_imports_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, registry.knowledge; assert 'django' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
