@@ -63,6 +63,7 @@ def build_world_data(
         "population",
         "geo_precision",
         "precision",
+        "coordinates",
     )
     rows = [tuple(p.get(c) for c in columns) for p in places]
     return {

@@ -22,6 +22,7 @@ class Place(NamedTuple):
     population: int | None
     geo_precision: str
     precision: str
+    coordinates: str  # where they come from: "source", "countryinfo centre", "capital"...
 
 
 def _key(text: str) -> str:
@@ -206,6 +207,7 @@ class World:
                     "population": place.population,
                     "geo_precision": place.geo_precision,
                     "kind": place.kind,
+                    "coordinates": place.coordinates,
                     **self.place_extras.get(i, {}),
                 }
             )

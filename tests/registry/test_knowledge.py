@@ -74,7 +74,7 @@ def test_towns_resolve_with_coordinates_and_admin1(
 def test_states_and_kept_regions_resolve(world: World) -> None:
     taiwan = world.resolve_place("Taiwan")
     assert taiwan is not None and (taiwan.country, taiwan.geo_precision) == ("TWN", "country")
-    assert 21 < (taiwan.latitude or 0) < 26
+    assert 21 < (taiwan.latitude or 0) < 26 and taiwan.coordinates == "countryinfo centre"
     donbas = world.resolve_place("the Donbas")
     assert donbas is not None and (donbas.name, donbas.country) == ("Donbas", "UKR")
     assert donbas.geo_precision == "region" and donbas.latitude == 48.0
@@ -87,7 +87,7 @@ def test_states_and_kept_regions_resolve(world: World) -> None:
 def test_admin1_divisions_are_places(world: World) -> None:
     oblast = world.resolve_place("Kharkiv Oblast")
     assert oblast is not None and oblast.geo_precision == "admin1" and oblast.country == "UKR"
-    assert oblast.latitude is not None
+    assert oblast.latitude is not None and oblast.coordinates == "largest town"
 
 
 def test_georgia_follows_the_article(world: World) -> None:
