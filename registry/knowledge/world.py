@@ -29,7 +29,7 @@ def _key(text: str) -> str:
     return ascii_fold(text).strip().lower()
 
 
-_POSSESSIVE = re.compile("(?:'s|\u2019s|s'|s\u2019)$")
+_POSSESSIVE = re.compile("(?:'s|\u2019s|'|\u2019)$")  # "Russia's", "the Philippines'"
 _NOUNS_LONGEST_FIRST = sorted(INSTITUTION_NOUNS, key=len, reverse=True)
 
 

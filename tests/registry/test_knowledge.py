@@ -127,6 +127,8 @@ def test_homonyms_follow_the_article_then_population(world: World) -> None:
         ("Congolese army", "COD"),
         ("army of Mali", "MLI"),
         ("French troops", "FRA"),
+        ("the United States' military", "USA"),
+        ("the Philippines\u2019 coast guard", "PHL"),
         ("American officials", "USA"),
         ("Congolese", "COD"),
         ("the IDF", "ISR"),
