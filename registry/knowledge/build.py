@@ -70,7 +70,7 @@ def build_world_data(
         "version": version_of(data_dir, population_floor),
         "population_floor": population_floor,
         "states": states,
-        "groups": load_groups(data_dir / "armed_groups.json"),
+        "groups": load_groups(data_dir / "armed_groups.json", frozenset(s["code"] for s in states)),
         "place_columns": columns,
         "places": rows,
         "place_index": place_index(rows),

@@ -157,6 +157,7 @@ def build_places(
         if best is None or population > (best["population"] or 0):
             largest_in_admin1[code] = place
     _name_oblasts_after_their_seat(admin1, largest_in_admin1)
+    _place_states_without_coordinates_at_their_capital(raw, states, towns)
     for code, place in towns:
         division = admin1.get(code)
         place["admin1"] = division["name"] if division else None
@@ -181,6 +182,25 @@ def build_places(
     for extra in extra_places:
         raw.append(extra_place(extra))
     return _canonical_names(raw)
+
+
+def _place_states_without_coordinates_at_their_capital(
+    countries: list[dict[str, Any]],
+    states: list[dict[str, Any]],
+    towns: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """countryinfo has no centre for Kosovo or Bonaire: the capital's town gives the
+    coordinates, else the largest town; uninhabited ones (Antarctica) keep none."""
+    capitals = {s["code"]: s["capital"] for s in states}
+    for country in countries:
+        if country["latitude"] is not None:
+            continue
+        own = [town for _, town in towns if town["country"] == country["country"]]
+        capital = [t for t in own if capitals.get(country["country"]) in t["aliases"]]
+        chosen = (capital or sorted(own, key=lambda t: -t["population"]))[:1]
+        for town in chosen:
+            country["latitude"], country["longitude"] = town["latitude"], town["longitude"]
+            country["coordinates"] = "capital" if capital else "largest town"
 
 
 def _name_oblasts_after_their_seat(

