@@ -98,7 +98,7 @@ def test_every_inhabited_state_place_has_coordinates(world: World) -> None:
     assert missing <= {"ATA", "BVT", "UMI"}  # uninhabited: no centre, capital or town
 
 
-def test_the_shipped_groups_are_consistent() -> None:
+def test_the_shipped_kept_files_are_consistent() -> None:
     world = load_world()
     codes = {s["code"] for s in world.states} | {g["code"] for g in world.groups}
     print(f"\nshipped knowledge base {world.version}: {len(world.groups)} groups")
@@ -107,6 +107,8 @@ def test_the_shipped_groups_are_consistent() -> None:
     assert all(set(g["sponsors"]) <= codes for g in world.groups)
     assert all(set(g["countries"]) <= codes for g in world.groups)
     assert world.actor_code("Rapid Support Forces") == "RSF"
+    named = {"the Kremlin": "RUS", "IDF": "ISR", "SBU": "UKR", "FARDC": "COD", "FAMa": "MLI"}
+    assert {phrase: world.actor_code(phrase) for phrase in named} == named
 
 
 def test_admin1_divisions_are_places(world: World) -> None:
