@@ -140,6 +140,10 @@ def build_places(
         code = f"{city['countrycode']}.{city.get('admin1code') or ''}"
         names = [city["name"], ascii_fold(city["name"])]
         names += [a for a in city.get("alternatenames") or () if is_latin_name(a)]
+        # The name without its apostrophes ("Ts'khinvali" -> "Tskhinvali"), as the news
+        # writes it; GeoNames keeps it only in lower case, among romanisation noise.
+        plain = re.sub(r"['\u2019`\u02bf\u02bc]", "", ascii_fold(city["name"]))
+        names.append(plain)
         place = _place(
             name=city["name"],
             aliases=_unique(names),
@@ -223,7 +227,11 @@ def _name_oblasts_after_their_seat(
 def extra_place(entry: dict[str, Any]) -> dict[str, Any]:
     """One entry of data/extra_places.json in the place shape."""
     kind = str(entry.get("kind") or "region").lower()
-    if kind in _REGION_KINDS:
+    # A shoal or a single island is a point; a group of islands is a region.
+    archipelago = any(w in entry["name"] for w in ("Islands", "Archipelago", "Isles"))
+    if kind == "island" and not archipelago:
+        geo = "point"
+    elif kind in _REGION_KINDS:
         geo = "region"
     elif kind in _ADMIN_KINDS:
         geo = "admin1"
