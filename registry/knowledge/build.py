@@ -25,12 +25,22 @@ FORMAT = "2"
 BUILDER_MODULES = ("build.py", "states.py", "places.py", "groups.py", "world.py")
 
 
+def _builder_digest() -> bytes:
+    """The builder's own code is part of the content: a changed rule is a new version.
+    Read once at import, so a process names its cache after the code it runs."""
+    digest = hashlib.sha256()
+    for module in BUILDER_MODULES:
+        digest.update((Path(__file__).resolve().parent / module).read_bytes())
+    return digest.digest()
+
+
+_BUILDER_DIGEST = _builder_digest()
+
+
 def version_of(data_dir: Path = DATA, population_floor: int = POPULATION_FLOOR) -> str:
     """A hash of what the knowledge base is made of: package versions, kept files, floor."""
     digest = hashlib.sha256(f"format={FORMAT};floor={population_floor}".encode())
-    # The builder's own code is part of the content: a changed rule is a new version.
-    for module in BUILDER_MODULES:
-        digest.update((Path(__file__).resolve().parent / module).read_bytes())
+    digest.update(_BUILDER_DIGEST)
     for package in PACKAGES:
         digest.update(f"{package}={metadata.version(package)};".encode())
     for name in DATA_FILES:
