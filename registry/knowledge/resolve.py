@@ -4,7 +4,11 @@ Order: a candidate in the same admin1 as another place of the article, then one 
 country the article names or places in; a state beats a town or division of the same
 name unless the context points elsewhere ("Georgia" with Tbilisi is GEO, with Atlanta the
 US state), and an entry of the kept list beats a GeoNames town ("Hormuz" is the strait,
-not the village of Hormoz); then the largest population; then the more precise kind."""
+not the village of Hormoz); then the largest population; then the more precise kind.
+
+A small town (under 100,000) that only one of its alternate names matched, outside every
+country the article names or places in, is no answer: "Jermuk" in an article on Armenia
+is not Cermik in Turkey, whose GeoNames alternates include "Jermuk"."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ if TYPE_CHECKING:
     from registry.knowledge.world import Place
 
 _KIND_RANK = {"point": 0, "admin1": 1, "country": 2, "region": 3}
+_SMALL_TOWN = 100_000
 
 
 def _standing(place: Place) -> int:
@@ -28,18 +33,34 @@ def _best_alone(candidates: list[Place]) -> Place | None:
     return pick_place(candidates, context=(), context_countries=set())
 
 
+def _fold(text: str) -> str:
+    from registry.knowledge.places import ascii_fold
+
+    return "".join(c for c in ascii_fold(text).lower() if c.isalnum())
+
+
+def _weak_and_far(place: Place, name: str, countries: set[str]) -> bool:
+    if not countries or place.country in countries or place.geo_precision != "point":
+        return False
+    if (place.population or 0) >= _SMALL_TOWN or place.kind != "populated_place":
+        return False
+    own = {_fold(place.aliases[0] if place.aliases else place.name), _fold(place.name)}
+    return _fold(name) not in own
+
+
 def pick_place(
     candidates: list[Place],
     *,
     context: Iterable[list[Place]],
     context_countries: set[str],
+    name: str = "",
 ) -> Place | None:
     if not candidates:
         return None
     countries = set(context_countries)
     admin1s: set[tuple[str | None, str]] = set()
     context = list(context)
-    if len(candidates) > 1:
+    if len(candidates) > 1 or name:
         for other in context:
             best = _best_alone(other) if other else None
             if best is None:
@@ -65,4 +86,7 @@ def pick_place(
             -_KIND_RANK.get(place.geo_precision, 4),
         )
 
-    return max(candidates, key=score)
+    best = max(candidates, key=score)
+    if name and _weak_and_far(best, name, countries):
+        return None
+    return best

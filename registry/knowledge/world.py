@@ -154,6 +154,7 @@ class World:
             self.place_candidates(name),
             context=[self.place_candidates(n) for n in context_names if _key(n) != _key(name)],
             context_countries=set(context_countries),
+            name=name,
         )
 
     # -- the classifier's shape ---------------------------------------------------------

@@ -142,6 +142,15 @@ def test_homonyms_follow_the_article_then_population(world: World) -> None:
     assert jordan is not None and jordan.country == "JOR"
 
 
+def test_a_small_far_town_matched_by_an_alternate_name_is_no_answer(world: World) -> None:
+    assert world.resolve_place("Jermuk") is not None  # alone: the only candidate
+    assert world.resolve_place("Jermuk", context_countries=["ARM", "AZE"]) is None
+    kyiv = world.resolve_place("Kiev", context_countries=["RUS"])  # large: kept
+    assert kyiv is not None and kyiv.name == "Kyiv"
+    hasakah = world.resolve_place("Hasakah", context_names=["Syria"])
+    assert hasakah is not None and hasakah.country == "SYR"
+
+
 @pytest.mark.parametrize(
     ("phrase", "code"),
     [
