@@ -185,10 +185,10 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
             continue
         before = sentence[max(0, s - 40) : s]
         after_of = bool(PREP_BEFORE.search(before))
-        state = _provincial_force_state(name, registry)
+        province_of = _provincial_force_state(name, registry)
         mentions.append(
-            ActorMention(s, e, state, name, force=True, after_of=after_of)
-            if state
+            ActorMention(s, e, province_of, name, force=True, after_of=after_of)
+            if province_of
             else ActorMention(s, e, name, name, known=False, after_of=after_of)
         )
     mentions.sort(key=lambda x: x.start)
