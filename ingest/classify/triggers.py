@@ -205,6 +205,18 @@ RULES: list[TriggerRule] = [
     ), hint=("seiz", "captur", "took", "tak", "retook", "recaptur", "retak", "overr", "liberat",
              "occup", "gained", "swept", "sweep")),
     TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
+    # "the TNLA took Mogok", "had taken several villages": taking a named place or a
+    # settlement (not "took part", "took years")
+    TriggerRule("capture", _r(
+        r"(?:took|taken|taking)(?=\s+(?:(?:the|several|two|three|four|five|six|dozens\s+of|"
+        r"\d+)\s+)?(?:(?-i:[A-Z][a-z])|villages?\b|towns?\b|cit(?:y|ies)\b|settlements?\b|"
+        r"districts?\b|positions?\b|outposts?\b|bases?\b|airports?\b|hills?\b))"
+    ), hint=("took", "taken", "taking")),
+    # "the town was under Viv Ansanm control", "back in Ukrainian hands": who holds it now
+    TriggerRule("capture", _r(
+        r"(?:came|fell|was|were|is|are|now|firmly|back|remained)\s+(?:under|in)(?=\s+(?:the\s+)?"
+        r"(?:(?-i:[A-Z])[\w'-]+\s+){1,3}(?:control|hands)\b)"
+    ), agent_after=True, hint=("under", "in")),
     # --- condemn
     TriggerRule("condemn", _r(
         r"condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|critici[sz](?:e|ed|es|ing)|"
