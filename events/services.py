@@ -54,21 +54,22 @@ def _append_incident_event(
     occurred_on: date | None = None,
 ) -> store.RecordedEvent:
     data = validate_payload(event_type, {**payload, "incident_id": str(incident_id)})
-    recorded = store.append(
-        stream_id_for(incident_id),
-        [
-            store.NewEvent(
-                type=event_type,
-                data=data,
-                metadata=dict(metadata or {}),
-                event_id=event_id,
-                occurred_on=occurred_on,
-            )
-        ],
-        expected_version=expected_version,
+    event = store.NewEvent(
+        type=event_type,
+        data=data,
+        metadata=dict(metadata or {}),
+        event_id=event_id,
+        occurred_on=occurred_on,
     )
-    incident_event_recorded.send(sender=_append_incident_event, event=recorded[0])
-    return recorded[0]
+    # One transaction with what the signal's receivers write (the ingest app's matching
+    # keys): on PostgreSQL a lone append commits by itself, and a receiver failing after
+    # it would leave an event whose keys were never written.
+    with transaction.atomic():
+        [recorded] = store.append(
+            stream_id_for(incident_id), [event], expected_version=expected_version
+        )
+        incident_event_recorded.send(sender=_append_incident_event, event=recorded)
+    return recorded
 
 
 def _require_incident(incident_id: uuid.UUID) -> None:
