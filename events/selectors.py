@@ -22,26 +22,31 @@ from django.utils import timezone
 
 from events import store
 from events.domain import STREAM_PREFIX
-from events.models import Checkpoint
-from events.projections import forces, stances, ultimatums
-from events.projections.config import force_window_days, stance_half_life_days
-from events.projections.incident_state import (
+from events.domain.fold import fold_incidents
+from events.domain.incident_state import (
     IncidentState,
-    fold_incidents,
     happened_by,
     order_key,
     relabel,
     source_summary,
 )
-from events.projections.incidents import states_of
-from events.projections.places import country_level_names
-from events.projections.tables import (
+from events.models import Checkpoint
+from events.projections.engine.config import (
+    country_level_names,
+    force_window_days,
+    stance_half_life_days,
+)
+from events.projections.rules import (
     ForceLevel,
     IncidentRow,
     IncidentSource,
     Stance,
     Ultimatum,
+    forces,
+    stances,
+    ultimatums,
 )
+from events.projections.rules.incidents import states_of
 from registry.models import Actor
 
 LOG_PAGE = 1000

@@ -25,9 +25,8 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events import services, store
-from events.domain import DomainError
-from events.models import IncidentRow
-from events.projections import incident_state
+from events.domain import DomainError, incident_state
+from events.projections.rules import IncidentRow
 
 from . import groups, selectors
 from .evidence import highlight_evidence

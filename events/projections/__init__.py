@@ -7,6 +7,6 @@
 - `request_catch_up()`: call after appending; the projector runs after the commit.
 """
 
-from events.projections.wakeup import request_catch_up
+from events.projections.engine.wakeup import request_catch_up
 
 __all__ = ["request_catch_up"]

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events.projections import request_catch_up
-from events.projections.tables import IncidentRow
+from events.projections.rules.incidents import IncidentRow
 from registry.models import Actor, ActorKind
 from tests.projections.incident_log import follow_up, report
 from tests.projections.scenarios import seed_like_world

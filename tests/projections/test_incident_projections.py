@@ -176,7 +176,7 @@ def test_place_names_match_without_regard_to_case_beyond_ascii() -> None:
     an editor's search or a country-wide name in another case still finds them."""
     report("attack", "TUR", "PKK", location="Ürümqi", country="CHN", occurred_on="2024-03-01")
     project_everything()
-    from events.projections.tables import IncidentRow
+    from events.projections.rules.incidents import IncidentRow
 
     assert IncidentRow.objects.filter(location__iexact="ürümqi").count() == 1
     assert IncidentRow.objects.filter(actor__iexact="tur").count() == 1

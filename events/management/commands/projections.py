@@ -1,7 +1,7 @@
 """`manage.py projections rebuild [NAME]` and `manage.py projections status`.
 
 A rebuild folds the log into fresh tables and swaps them in with the checkpoint in one
-short transaction: readers never see a half-built projection (events.projections.base).
+short transaction: readers never see a half-built projection (events.projections.engine.projector).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from events import store
-from events.projections.registry import PROJECTORS
-from events.projections.status import lag_of
+from events.projections.engine.projectors import PROJECTORS
+from events.projections.engine.status import lag_of
 
 
 class Command(BaseCommand):
