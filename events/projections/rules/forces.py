@@ -5,6 +5,10 @@ the latest stated force level, plus the deployments and withdrawals of known siz
 it. Statements made within `window_days` of the latest one are taken as concurrent
 estimates (2,000 and 2,500 US troops in Iraq), so the level is a low-high range with the
 sources on each side. Denied, planned, retracted and merged incidents never move it.
+
+The read model in one module: the pure rules first, then its table, `refresh` (the keys
+the incidents a batch touched decide, recomputed from the incident rows), the rebuild's
+`collector` and `RULE`, which events/projections/rules/__init__.py lists in `DERIVED`.
 """
 
 from __future__ import annotations
@@ -224,6 +228,9 @@ def force_rows(
     for state in states:
         facts.add(state)
     return facts.rows(window_days)
+
+
+# --- the table and how the projector keeps it -------------------------------------
 
 
 class ForceLevel(models.Model):

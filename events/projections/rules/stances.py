@@ -4,6 +4,10 @@ Per ordered pair (actor -> target), Goldstein-like weights per incident type, ea
 decaying with its age (half-life in days), summed and clamped to [-10, +10]. The row keeps
 the sum at its newest incident's date, so the score at any later date is one
 multiplication: the table stays right as time passes without being rewritten.
+
+The read model in one module: the pure rules first, then its table, `refresh` (the keys
+the incidents a batch touched decide, recomputed from the incident rows), the rebuild's
+`collector` and `RULE`, which events/projections/rules/__init__.py lists in `DERIVED`.
 """
 
 from __future__ import annotations
@@ -174,6 +178,9 @@ def stance_rows(states: Iterable[Happening], half_life_days: float) -> list[Stan
     for state in states:
         groups.add(state)
     return groups.rows(half_life_days)
+
+
+# --- the table and how the projector keeps it -------------------------------------
 
 
 class Stance(models.Model):

@@ -3,6 +3,10 @@
 An ultimatum's status: `complied` when the addressee withdrew between the ultimatum and
 its deadline, `escalated` when an attack between the two followed it (whichever came
 first decides), otherwise `open` until the deadline and `expired` after it.
+
+The read model in one module: the pure rules first, then its table, `refresh` (the keys
+the incidents a batch touched decide, recomputed from the incident rows), the rebuild's
+`collector` and `RULE`, which events/projections/rules/__init__.py lists in `DERIVED`.
 """
 
 from __future__ import annotations
@@ -213,6 +217,9 @@ def status_at(as_of: date | None, now: datetime) -> datetime:
         return now
     end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=now.tzinfo)
     return min(end_of_day, now)
+
+
+# --- the table and how the projector keeps it -------------------------------------
 
 
 class Ultimatum(models.Model):
