@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -18,8 +18,23 @@ from events.domain import payloads as domain
 from events.domain.incident_state import ACTIVE, MERGED, RETRACTED, IncidentState
 from events.store import RecordedEvent
 
-if TYPE_CHECKING:
-    from events.projections.engine.log_scan import LoggedEvent
+
+class LoggedEvent(NamedTuple):
+    """What the incident fold reads of an event (`recorded`: recorded_at in ISO format).
+
+    `last`: no later event of its stream lies within the scan, so the stream's fold is
+    final once this event is in (a rebuild writes that incident's rows at once, while it
+    is still in the CPU's caches). False where the scan cannot tell: such streams are
+    final at the scan's end.
+    """
+
+    stream_id: str
+    version: int
+    type: str
+    data: dict[str, Any]
+    recorded: str
+    last: bool = False
+
 
 # Fields of IncidentReported that describe the report, not the happening.
 _REPORT_ONLY = ("incident_id", "method", "source", "needs_review")
