@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from events.projections.wakeup import request_catch_up
+from events.projections import request_catch_up
 
 from .classify.types import ArticleInput, ExtractedEvent
 from .errors import ArticleNotFound

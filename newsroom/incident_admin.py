@@ -10,8 +10,6 @@ on every command, not only when drawing buttons.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -25,12 +23,12 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events import services, store
-from events.domain import DomainError
-from events.models import IncidentRow
-from events.projections import incident_state
+from events.domain import DomainError, incident_state
+from events.projections.rules import IncidentRow
 
 from . import groups, selectors
 from .evidence import highlight_evidence
+from .incident_commands import COMMANDS, conflict_message
 from .incident_forms import (
     CorrectionForm,
     IncidentFieldsForm,
@@ -43,62 +41,6 @@ from .incident_forms import (
 TEMPLATES = "admin/events/incidentrow/"
 # The incident's `status` field is its factuality; "status" on the page is active/retracted.
 FIELD_LABELS = {"status": "factuality"}
-
-
-@dataclass(frozen=True)
-class Command:
-    """One incident command of the change page: its form, permission and service call."""
-
-    form: type[forms.Form]
-    permission: str
-    run: Callable[[forms.Form, uuid.UUID, Any], store.RecordedEvent]
-    done: str
-
-
-COMMANDS: dict[str, Command] = {
-    "verify": Command(
-        VerificationForm,
-        groups.VERIFY,
-        lambda f, incident_id, user: services.verify_incident(
-            incident_id=incident_id,
-            editor=user,
-            expected_version=f.cleaned_data["expected_version"],
-            note=f.cleaned_data.get("note", ""),
-        ),
-        "Incident verified.",
-    ),
-    "correct": Command(
-        CorrectionForm,
-        groups.CORRECT,
-        lambda f, incident_id, user: services.correct_incident(
-            incident_id=incident_id,
-            proposed=f.incident_fields(),  # type: ignore[attr-defined]
-            reason=f.cleaned_data["reason"],
-            editor=user,
-            expected_version=f.cleaned_data["expected_version"],
-        ),
-        "Correction recorded.",
-    ),
-    "retract": Command(
-        RetractionForm,
-        groups.RETRACT,
-        lambda f, incident_id, user: services.retract_incident_by_editor(
-            incident_id=incident_id,
-            reason=f.cleaned_data["reason"],
-            editor=user,
-            expected_version=f.cleaned_data["expected_version"],
-        ),
-        "Incident retracted.",
-    ),
-}
-
-
-def conflict_message(error: store.ConcurrencyError) -> str:
-    return (
-        f"Someone else changed this incident since you opened it (you saw version "
-        f"{error.expected}, it is now at version {error.actual}). Nothing was saved. "
-        "Below is the current state, with your input kept: check it and submit again."
-    )
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):

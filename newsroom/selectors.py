@@ -20,11 +20,10 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from events import store
-from events.domain import Method, stream_id_for
-from events.models import ForceLevel, IncidentRow, IncidentSource, Ultimatum
-from events.projections import incident_state
-from events.projections.status import Lag, lag_of
-from events.projections.ultimatums import OPEN, UltimatumRow
+from events.domain import Method, fold, incident_state, stream_id_for
+from events.projections.engine.status import Lag, lag_of
+from events.projections.rules import ForceLevel, IncidentRow, IncidentSource, Ultimatum
+from events.projections.rules.ultimatums import OPEN, UltimatumRow
 from ingest.models import Article
 
 
@@ -92,7 +91,7 @@ def incident_history(incident_id: uuid.UUID) -> list[HistoryEntry]:
 
 def incident_from_log(incident_id: uuid.UUID) -> incident_state.IncidentState | None:
     stream_id = stream_id_for(incident_id)
-    return incident_state.fold_incidents(store.read_stream(stream_id)).get(stream_id)
+    return fold.fold_incidents(store.read_stream(stream_id)).get(stream_id)
 
 
 @dataclass(frozen=True)
@@ -215,6 +214,6 @@ def open_ultimatums(*, now: datetime | None = None) -> list[UltimatumRow]:
 
 def projection_lag() -> list[Lag]:
     """How many committed events each projection has still to apply."""
-    from events.projections.registry import PROJECTORS
+    from events.projections.engine.projectors import PROJECTORS
 
     return [lag_of(name) for name in PROJECTORS]

@@ -175,7 +175,7 @@ TRACKER_STANCE_HALF_LIFE_DAYS = env.float("TRACKER_STANCE_HALF_LIFE_DAYS", defau
 # (shown as a low-high range with the sources on each side), older ones are history.
 TRACKER_FORCE_WINDOW_DAYS = env.int("TRACKER_FORCE_WINDOW_DAYS", default=180)
 # A rebuild on PostgreSQL folds the log in this many processes, each over a share of
-# the streams (events.projections.shares): one per core by default.
+# the streams (events.projections.engine.shares): one per core by default.
 TRACKER_REBUILD_PROCESSES = env.int("TRACKER_REBUILD_PROCESSES", default=os.cpu_count() or 1)
 # Largest accepted request body for the ingest API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)

@@ -3,6 +3,10 @@
 An ultimatum's status: `complied` when the addressee withdrew between the ultimatum and
 its deadline, `escalated` when an attack between the two followed it (whichever came
 first decides), otherwise `open` until the deadline and `expired` after it.
+
+The read model in one module: the pure rules first, then its table, `refresh` (the keys
+the incidents a batch touched decide, recomputed from the incident rows), the rebuild's
+`collector` and `RULE`, which events/projections/rules/__init__.py lists in `DERIVED`.
 """
 
 from __future__ import annotations
@@ -10,18 +14,26 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from events.projections.incident_state import (
+from django.db import models
+from django.db.models import Q
+
+from events.domain.incident_state import (
     Happening,
     IncidentState,
     order_key,
     parse_instant,
     source_summary,
+    summary_of,
 )
+from events.projections.engine.bulk import write_rows
+from events.projections.engine.config import RuleContext
+from events.projections.engine.derived import DerivedRule
+from events.projections.rules.incidents import IncidentRow, any_of, states_in, summaries_of
 
 OPEN, EXPIRED, COMPLIED, ESCALATED = "open", "expired", "complied", "escalated"
 STATUSES = (OPEN, EXPIRED, COMPLIED, ESCALATED)
@@ -136,6 +148,14 @@ class UltimatumInputs:
             dict
         )
 
+    def add(self, state: IncidentState) -> None:
+        self.add_ultimatum(state)
+        if state.type in OUTCOME_TYPES:  # a summary: not the sources (memory)
+            self.add_outcome(summary_of(state))
+
+    def columns(self, context: RuleContext) -> Iterator[dict[str, Any]]:
+        return (ultimatum_columns(r) for r in self.rows())
+
     def add_ultimatum(self, state: IncidentState) -> None:
         if is_ultimatum(state):
             self.candidates.append(state)
@@ -197,3 +217,85 @@ def status_at(as_of: date | None, now: datetime) -> datetime:
         return now
     end_of_day = datetime.combine(as_of, datetime.max.time(), tzinfo=now.tzinfo)
     return min(end_of_day, now)
+
+
+# --- the table and how the projector keeps it -------------------------------------
+
+
+class Ultimatum(models.Model):
+    """An `ultimatums.UltimatumRow` (in `data`); open/expired is decided at read time."""
+
+    incident_id = models.UUIDField(primary_key=True)
+    issuer = models.CharField(max_length=120, db_index=True)
+    addressee = models.CharField(max_length=120, db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_ultimatum"
+        ordering = ["incident_id"]
+
+    def __str__(self) -> str:
+        return f"{self.issuer}->{self.addressee}"
+
+
+def ultimatum_columns(row: UltimatumRow) -> dict[str, Any]:
+    return {
+        "incident_id": row.incident_id,
+        "issuer": row.issuer,
+        "addressee": row.addressee,
+        "data": row.to_json(),
+    }
+
+
+def refresh(touched: Sequence[IncidentState]) -> None:
+    """Recompute the ultimatums a touched incident can decide: its own, those between the
+    two sides of an attack, and those addressed to whoever withdrew."""
+    if not any(s.type in RELEVANT_TYPES for s in touched):
+        return
+    ids = {s.incident_id for s in touched}
+    pairs: set[tuple[str, str]] = set()
+    withdrawers: set[str] = set()
+    for state in touched:
+        if state.type == "attack" and state.actor and state.target:
+            pairs |= {(state.actor, state.target), (state.target, state.actor)}
+        elif state.type == "withdraw" and state.actor:
+            withdrawers.add(state.actor)
+    Ultimatum.objects.filter(
+        Q(incident_id__in=ids)
+        | Q(addressee__in=withdrawers)
+        | any_of(Q(issuer=a, addressee=t) for a, t in pairs)
+    ).delete()
+    recompute = states_in(
+        IncidentRow.objects.filter(type="ultimatum").filter(
+            Q(incident_id__in=ids)
+            | Q(target__in=withdrawers)
+            | any_of(Q(actor=a, target=t) for a, t in pairs)
+        )
+    )
+    if not recompute:
+        return
+    addressees = {u.target for u in recompute if u.target}
+    sides = {(u.actor, u.target) for u in recompute if u.actor and u.target}
+    outcomes = summaries_of(
+        IncidentRow.objects.filter(
+            Q(type="withdraw", actor__in=addressees)
+            | (
+                Q(type="attack")
+                & any_of(Q(actor=a, target=t) | Q(actor=t, target=a) for a, t in sides)
+            )
+        )
+    )
+    write_rows(
+        Ultimatum,
+        (
+            ultimatum_columns(r)
+            for r in resolve([u for u in recompute if is_ultimatum(u)], outcomes)
+        ),
+    )
+
+
+def collector(context: RuleContext) -> UltimatumInputs:
+    return UltimatumInputs()
+
+
+RULE = DerivedRule(table=Ultimatum, refresh=refresh, collector=collector)

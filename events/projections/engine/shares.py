@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import connection, connections
 
-from events.projections.log_scan import LogScan, Part
+from events.projections.engine.log_scan import LogScan, Part
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")

@@ -1,11 +1,12 @@
-"""The incident domain: the events of an incident stream and their payload rules.
+"""The payloads of an incident stream's events and their rules.
 
 An incident is one real-world happening (a strike, a deployment, a condemnation...) and
 lives in stream `incident-<uuid>`. Payloads are validated here before they reach the log;
 bad data raises `DomainError` with a message naming the field, and nothing is written.
 
-Folding these events into state (the incidents, forces, stances... projections) lives in
-`events/projections/`; the commands that append them in `events/services.py`.
+Folding these events into an incident's state lives beside this (`incident_state`); the
+read models derived from it in `events/projections/rules/`; the commands that append
+them in `events/services.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -185,6 +186,9 @@ IncidentEventType = Literal[
     "IncidentRetracted",
     "IncidentMerged",
 ]
+# The Literal is for the type checker; EVENT_TYPES is the list. They must name the same.
+if set(get_args(IncidentEventType)) != set(EVENT_TYPES):
+    raise ImportError("IncidentEventType and EVENT_TYPES name different event types")
 
 
 def stream_id_for(incident_id: uuid.UUID | str) -> str:
@@ -197,10 +201,11 @@ def incident_id_from_stream(stream_id: str) -> uuid.UUID:
     return uuid.UUID(stream_id.removeprefix(STREAM_PREFIX))
 
 
-def _describe(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError, whole: str = "payload") -> str:
+    """Each problem as `field.path: message` (`whole` names a problem with no field)."""
     parts = []
     for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "payload"
+        where = ".".join(str(p) for p in item["loc"]) or whole
         parts.append(f"{where}: {item['msg']}")
     return "; ".join(parts)
 
@@ -213,7 +218,7 @@ def validate_payload(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     try:
         parsed = model.model_validate(data)
     except ValidationError as error:
-        raise DomainError(f"{event_type}: {_describe(error)}") from None
+        raise DomainError(f"{event_type}: {describe_validation_error(error)}") from None
     return parsed.model_dump(mode="json", exclude_none=False)
 
 

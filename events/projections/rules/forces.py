@@ -5,17 +5,33 @@ the latest stated force level, plus the deployments and withdrawals of known siz
 it. Statements made within `window_days` of the latest one are taken as concurrent
 estimates (2,000 and 2,500 US troops in Iraq), so the level is a low-high range with the
 sources on each side. Denied, planned, retracted and merged incidents never move it.
+
+The read model in one module: the pure rules first, then its table, `refresh` (the keys
+the incidents a batch touched decide, recomputed from the incident rows), the rebuild's
+`collector` and `RULE`, which events/projections/rules/__init__.py lists in `DERIVED`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from events.projections.incident_state import IncidentState, source_summary
+from django.db import models
+from django.db.models import Q
+
+from events.domain.incident_state import IncidentState, source_summary
+from events.projections.engine.bulk import write_rows
+from events.projections.engine.config import (
+    CountryNames,
+    RuleContext,
+    country_level_names,
+    force_window_days,
+)
+from events.projections.engine.derived import DerivedRule
+from events.projections.rules.incidents import IncidentRow, any_of, states_in
 
 DEPLOY, WITHDRAW, FORCE_LEVEL = "deploy", "withdraw", "force_level"
 FORCE_TYPES = (DEPLOY, WITHDRAW, FORCE_LEVEL)
@@ -28,7 +44,6 @@ _UNIT_SYNONYMS = {"troop": "troops", "soldiers": "troops", "soldier": "troops"}
 _UNIT_SYNONYMS |= {"personnel": "troops", "service members": "troops"}
 
 Key = tuple[str, str, str, str]  # actor, country, place ('' = country-wide), unit
-CountryNames = frozenset[tuple[str, str]]  # (ISO3, lower-case name): country-wide places
 
 
 def normalize_unit(unit: str) -> str:
@@ -199,6 +214,9 @@ class ForceFacts:
         """Every force row the incidents support, sorted by key."""
         return [force_row(key, self.facts[key], window_days) for key in sorted(self.facts)]
 
+    def columns(self, context: RuleContext) -> Iterator[dict[str, Any]]:
+        return (force_columns(r) for r in self.rows(context.window_days))
+
 
 def force_rows(
     states: Iterable[IncidentState],
@@ -210,3 +228,94 @@ def force_rows(
     for state in states:
         facts.add(state)
     return facts.rows(window_days)
+
+
+# --- the table and how the projector keeps it -------------------------------------
+
+
+class ForceLevel(models.Model):
+    """A `forces.ForceRow` (in `data`, exactly as folded) under its key."""
+
+    actor = models.CharField(max_length=120)
+    country = models.CharField(max_length=3)
+    place = models.CharField(max_length=200, blank=True, default="")
+    unit = models.CharField(max_length=40)
+    data = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_force_level"
+        ordering = ["actor", "country", "place", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "country", "place", "unit"], name="force_level_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} in {self.country}/{self.place or '-'} ({self.unit})"
+
+
+def force_columns(row: ForceRow) -> dict[str, Any]:
+    return {
+        "actor": row.actor,
+        "country": row.country,
+        "place": row.place,
+        "unit": row.unit,
+        "data": row.to_json(),
+    }
+
+
+def _at_place(actor: str, country: str, place: str, names: CountryNames) -> Q:
+    """Incident rows whose place (forces.place_of) can be `place`: read only those, not
+    every report of the actor in the country (a hot group is hundreds of states)."""
+    here = Q(actor=actor, country=country)
+    if place:
+        return here & Q(location=place)
+    country_wide = Q(location__isnull=True) | Q(location="")
+    for code, name in names:
+        if code == country:
+            country_wide |= Q(location__iexact=name)
+    return here & country_wide
+
+
+def refresh(touched: Sequence[IncidentState]) -> None:
+    if not any(may_have_key(s) for s in touched):
+        return  # most batches: no need to read the registry's country names
+    names = country_level_names()
+    keys = {key for s in touched if (key := force_key(s, names))}
+    if not keys:
+        return
+    rows = IncidentRow.objects.filter(type__in=FORCE_TYPES).filter(
+        any_of(_at_place(actor, country, place, names) for actor, country, place, _ in keys)
+    )
+    ForceLevel.objects.filter(
+        any_of(Q(actor=a, country=c, place=p, unit=u) for a, c, p, u in keys)
+    ).delete()
+    write_rows(
+        ForceLevel,
+        (
+            force_columns(r)
+            for r in force_rows(states_in(rows), names, force_window_days())
+            if r.key in keys
+        ),
+    )
+
+
+def refresh_all() -> int:
+    """Recompute every force row from the incident rows, with the registry as it is now
+    (which place names mean a whole country); return how many rows there are."""
+    rows = force_rows(
+        states_in(IncidentRow.objects.filter(type__in=FORCE_TYPES)),
+        country_level_names(),
+        force_window_days(),
+    )
+    ForceLevel.objects.all().delete()
+    write_rows(ForceLevel, (force_columns(r) for r in rows))
+    return len(rows)
+
+
+def collector(context: RuleContext) -> ForceFacts:
+    return ForceFacts(context.names)
+
+
+RULE = DerivedRule(table=ForceLevel, refresh=refresh, collector=collector)

@@ -4,18 +4,29 @@ Per ordered pair (actor -> target), Goldstein-like weights per incident type, ea
 decaying with its age (half-life in days), summed and clamped to [-10, +10]. The row keeps
 the sum at its newest incident's date, so the score at any later date is one
 multiplication: the table stays right as time passes without being rewritten.
+
+The read model in one module: the pure rules first, then its table, `refresh` (the keys
+the incidents a batch touched decide, recomputed from the incident rows), the rebuild's
+`collector` and `RULE`, which events/projections/rules/__init__.py lists in `DERIVED`.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from events.projections.incident_state import Happening
+from django.db import models
+from django.db.models import Q
+
+from events.domain.incident_state import Happening, IncidentState
+from events.projections.engine.bulk import write_rows
+from events.projections.engine.config import RuleContext, stance_half_life_days
+from events.projections.engine.derived import DerivedRule
+from events.projections.rules.incidents import IncidentRow, any_of, summaries_of
 
 WEIGHTS = {
     "attack": -10.0,
@@ -152,6 +163,9 @@ class StanceGroups:
         for pair, marks in other.by_pair.items():
             self.by_pair[pair].merge(marks)
 
+    def columns(self, context: RuleContext) -> Iterator[dict[str, Any]]:
+        return (stance_columns(r) for r in self.rows(context.half_life_days))
+
     def rows(self, half_life_days: float) -> list[StanceRow]:
         return [
             stance_row(pair, self.by_pair[pair], half_life_days) for pair in sorted(self.by_pair)
@@ -164,3 +178,46 @@ def stance_rows(states: Iterable[Happening], half_life_days: float) -> list[Stan
     for state in states:
         groups.add(state)
     return groups.rows(half_life_days)
+
+
+# --- the table and how the projector keeps it -------------------------------------
+
+
+class Stance(models.Model):
+    """A `stances.StanceRow` (in `data`) for one ordered pair of actors."""
+
+    actor = models.CharField(max_length=120)
+    target = models.CharField(max_length=120, db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        db_table = "events_proj_stance"
+        ordering = ["actor", "target"]
+        constraints = [models.UniqueConstraint(fields=["actor", "target"], name="stance_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.actor}->{self.target}"
+
+
+def stance_columns(row: StanceRow) -> dict[str, Any]:
+    return {"actor": row.actor, "target": row.target, "data": row.to_json()}
+
+
+def refresh(touched: Sequence[IncidentState]) -> None:
+    pairs = {pair for s in touched if (pair := stance_pair(s))}
+    if not pairs:
+        return
+    same_pair = any_of(Q(actor=a, target=t) for a, t in pairs)
+    Stance.objects.filter(same_pair).delete()
+    rows = IncidentRow.objects.filter(same_pair, type__in=list(WEIGHTS))
+    write_rows(
+        Stance,
+        (stance_columns(r) for r in stance_rows(summaries_of(rows), stance_half_life_days())),
+    )
+
+
+def collector(context: RuleContext) -> StanceGroups:
+    return StanceGroups()
+
+
+RULE = DerivedRule(table=Stance, refresh=refresh, collector=collector)

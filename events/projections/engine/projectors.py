@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from events.projections.base import Projector
-from events.projections.incidents import IncidentProjector
-from events.projections.stream_type_counts import StreamTypeCountProjector
+from events.projections.engine.incidents import IncidentProjector
+from events.projections.engine.projector import Projector
+from events.projections.rules.stream_type_counts import StreamTypeCountProjector
 
 PROJECTORS: dict[str, Projector] = {
     p.name: p for p in (StreamTypeCountProjector(), IncidentProjector())

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 from django.db import connection, models
 
-from events.projections.bulk import INDEX_MEMORY
+from events.projections.engine.bulk import INDEX_MEMORY
 
 
 def _quoted(name: str) -> str:

@@ -14,34 +14,20 @@ exactly as `read_all` would have reached it page by page. Elsewhere it pages thr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import orjson
 from django.db import connection
 from psycopg.types.json import set_json_loads
 
 from events import store, upcasting
+from events.domain.fold import LoggedEvent
+
+__all__ = ["LogScan", "LoggedEvent", "Part"]
 
 PROGRESS_EVERY = 5000
 # For the scan's transaction only (see LogScan._copied).
 _SCAN_SETTINGS = (("enable_sort", "off"), ("max_parallel_workers_per_gather", "0"), ("jit", "off"))
-
-
-class LoggedEvent(NamedTuple):
-    """What the incident fold reads of an event (`recorded`: recorded_at in ISO format).
-
-    `last`: no later event of its stream lies within the scan, so the stream's fold is
-    final once this event is in (a rebuild writes that incident's rows at once, while it
-    is still in the CPU's caches). False where the scan cannot tell: such streams are
-    final at the scan's end.
-    """
-
-    stream_id: str
-    version: int
-    type: str
-    data: dict[str, Any]
-    recorded: str
-    last: bool = False
 
 
 class Part(NamedTuple):

@@ -7,7 +7,7 @@ checkpoint. A crash rolls the batch and the checkpoint back together, so every e
 applied exactly once however many projector runs race.
 
 Rebuild (`rebuild()`): the whole log is folded into fresh tables that readers cannot see,
-then swapped in, with the checkpoint, in one short transaction (events.projections.swap).
+then swapped in, with the checkpoint, in one short transaction (events.projections.engine.swap).
 Not one long DELETE-and-replay transaction: on PostgreSQL `read_all` hands out nothing
 newer than the oldest transaction still running in the database, so a long rebuild
 transaction would stall every projector and log reader until it committed. SQLite has no such
@@ -25,8 +25,8 @@ from django.db import connection, models, transaction
 
 from events import store
 from events.models import Checkpoint
-from events.projections import shares, swap
-from events.projections.log_scan import LoggedEvent, LogScan
+from events.projections.engine import shares, swap
+from events.projections.engine.log_scan import LoggedEvent, LogScan
 
 DEFAULT_BATCH = 500
 REPLAY_PAGE = 5000
@@ -70,7 +70,7 @@ class LogReplay:
         all_written: Callable[[], object] | None = None,
     ) -> list[Result]:
         """`work(scan, job)` over the log up to its head, split among processes (see
-        events.projections.shares); the results of the shares, in order."""
+        events.projections.engine.shares); the results of the shares, in order."""
         head = store.head_cursor()
         results, read = shares.scan_in_shares(
             work, job, head, self.progress, all_written=all_written
