@@ -85,6 +85,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The log names the username and address that failed (never the password): what an
+# administrator needs to tell an attack from a colleague who forgot.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
 AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
 
