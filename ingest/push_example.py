@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-SECRET_PLACEHOLDER = "<the feed's secret>"
+SECRET_PLACEHOLDER = "<the feed secret>"
 SAMPLE_ARTICLE = {
     "external_id": "story-1",
     "url": "https://news.example/world/story-1",
@@ -43,24 +43,31 @@ curl -sS -X POST '{url}' \\
 
 
 def python_example(*, url: str, secret: str = SECRET_PLACEHOLDER) -> str:
-    article = json.dumps(SAMPLE_ARTICLE, indent=4).replace("\n", "\n    ")
-    return f'''import hashlib, hmac, json, time, urllib.error, urllib.request, uuid
+    # Laid out as ruff formats it, since ruff also formats the README's code blocks.
+    fields = "".join(f"    {json.dumps(k)}: {json.dumps(v)},\n" for k, v in SAMPLE_ARTICLE.items())
+    return f"""import hashlib, hmac, json, time, urllib.error, urllib.request, uuid
 
 URL = "{url}"
 SECRET = "{secret}"
-article = {article}
+article = {{
+{fields}}}
 
 body = json.dumps(article).encode()
 t = str(int(time.time()))
 v1 = hmac.new(SECRET.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
-request = urllib.request.Request(URL, data=body, method="POST", headers={{
-    "Content-Type": "application/json",
-    "X-Signature": f"t={{t}},v1={{v1}}",
-    "X-Delivery-Id": str(uuid.uuid4()),  # optional: the same id again is a replay (409)
-}})
+request = urllib.request.Request(
+    URL,
+    data=body,
+    method="POST",
+    headers={{
+        "Content-Type": "application/json",
+        "X-Signature": f"t={{t}},v1={{v1}}",
+        "X-Delivery-Id": str(uuid.uuid4()),  # optional: the same id again is a replay (409)
+    }},
+)
 try:
     with urllib.request.urlopen(request) as response:
         print(response.status, response.read().decode())
 except urllib.error.HTTPError as error:
     print(error.code, error.read().decode())
-'''
+"""

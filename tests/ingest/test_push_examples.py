@@ -27,6 +27,10 @@ def test_the_readme_carries_both_examples_as_the_code_prints_them() -> None:
     assert python_example(url=README_URL) in README
     for answer in ("202", "200", "401", "409", "400", "404", "413", "415", "429"):
         assert f"| {answer} |" in README, answer
+    # As printed, before anyone fills in the secret, both parse.
+    shell = subprocess.run(["bash", "-n", "-c", curl_example(url=README_URL)], check=False)
+    assert shell.returncode == 0
+    compile(python_example(url=README_URL), "README", "exec")
 
 
 def _run_readme_example(kind: str, url: str, secret: str) -> str:
