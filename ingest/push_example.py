@@ -37,7 +37,7 @@ SIG=$(printf '%s.%s' "$T" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -r | cu
 curl -sS -X POST '{url}' \\
   -H 'Content-Type: application/json' \\
   -H "X-Signature: t=$T,v1=$SIG" \\
-  -H "X-Delivery-Id: story-1-$T" \\
+  -H "X-Delivery-Id: $(openssl rand -hex 16)" \\
   --data-binary "$BODY"
 """
 
