@@ -102,6 +102,12 @@ class Article(models.Model):
     sequence = models.BigIntegerField(
         null=True, blank=True, help_text="the feed's sequence number of the stored version"
     )
+    earlier_hashes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="content hashes of the versions this one replaced (the last 20): without "
+        "updated_at or sequence, one of these texts again is an old version",
+    )
     status = models.CharField(
         max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.RECEIVED
     )

@@ -31,6 +31,8 @@ from .selectors import WAITING, stuck_article_ids
 
 logger = logging.getLogger(__name__)
 
+# An article remembers this many of its replaced texts (to refuse them again as old).
+EARLIER_HASHES_KEPT = 20
 # What a publish raises when the broker cannot be reached.
 BROKER_ERRORS = (BrokerOperationalError, ConnectionError, OSError)
 
@@ -103,7 +105,8 @@ def _receive_one(feed: Feed, draft: ArticleDraft) -> tuple[int, str]:
 
 def refuse_stale_update(*, stored: Article, draft: ArticleDraft) -> None:
     """Raise StaleContent unless `draft` is at least as new as the stored version, by the
-    feed's sequence when both carry one, else by their updated_at."""
+    feed's sequence when both carry one, else by their updated_at; a feed that sends
+    neither cannot bring back a text the article already replaced."""
     name = f"{draft.external_id!r}"
     if stored.sequence is not None and draft.sequence is not None:
         if draft.sequence < stored.sequence:
@@ -125,6 +128,12 @@ def refuse_stale_update(*, stored: Article, draft: ArticleDraft) -> None:
     elif stored.sequence is not None and draft.sequence is None:
         raise StaleContent(
             f"{name}: the stored version has sequence {stored.sequence}; send the update's"
+        )
+    unversioned = draft.updated_at is None and draft.sequence is None
+    if unversioned and draft.content_hash in (stored.earlier_hashes or []):
+        raise StaleContent(
+            f"{name}: this text is an earlier version of the article; to restore it, "
+            "send it with a newer updated_at or sequence"
         )
 
 
@@ -181,6 +190,9 @@ def _existing_duplicate(feed: Feed, draft: ArticleDraft, *, other_than: int | No
 
 def _update_content(article: Article, draft: ArticleDraft) -> tuple[int, str]:
     fields = _article_fields(article.feed, draft)
+    fields["earlier_hashes"] = [*(article.earlier_hashes or []), article.content_hash][
+        -EARLIER_HASHES_KEPT:
+    ]
     try:
         with transaction.atomic():
             for name, value in fields.items():

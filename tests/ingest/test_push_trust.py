@@ -173,6 +173,21 @@ def test_an_update_older_than_the_stored_version_is_409_and_changes_nothing(
     assert log_size() == events_before
 
 
+def test_without_versions_an_earlier_text_again_is_409(client: Client, feed: Feed) -> None:
+    """The rollback the issue describes: version 1, version 2, then version 1 re-sent."""
+    [article_id] = post(client, feed.slug, ARTICLE).json()["ids"]
+    second = {**ARTICLE, "body": ARTICLE["body"] + " Toll rises to six."}
+    assert post(client, feed.slug, second).status_code == 202
+    Article.objects.filter(pk=article_id).update(status=ArticleStatus.CLASSIFIED)
+    rollback = post(client, feed.slug, ARTICLE)
+    assert rollback.status_code == 409 and "earlier version" in rollback.json()["error"]
+    article = Article.objects.get(pk=article_id)
+    assert article.body == second["body"] and article.status == ArticleStatus.CLASSIFIED
+    # With a version, restoring the earlier text is an update like any other.
+    restored = post(client, feed.slug, {**ARTICLE, "updated_at": "2024-01-07T00:00:00Z"})
+    assert restored.status_code == 202 and restored.json()["updated"] == [article_id]
+
+
 def test_a_newer_version_updates_the_article(client: Client, feed: Feed) -> None:
     [article_id] = post(client, feed.slug, {**ARTICLE, "sequence": 1}).json()["ids"]
     response = post(client, feed.slug, {**ARTICLE, "sequence": 2, "body": "Toll rises to six."})
