@@ -9,6 +9,8 @@ from drf_spectacular.views import (
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/ingest/", include("ingest.api.urls")),
+    # The editor commands first: POST /api/incidents/ is theirs, GET the read API's.
+    path("api/", include("newsroom.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
