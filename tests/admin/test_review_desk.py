@@ -76,9 +76,7 @@ def test_take_entries_then_mine_shows_them(
     assert editor_client.get(QUEUE, {"who": "mine"}).text.count('class="queue-item"') == 0
 
 
-def test_bulk_verify_and_retract_write_one_event_each(
-    editor_client: Client, report: Any
-) -> None:
+def test_bulk_verify_and_retract_write_one_event_each(editor_client: Client, report: Any) -> None:
     a, b, c = report(target=None), report(occurred_on=None), report(confidence=0.2)
     editor_client.post(BULK, {"action": "verify", "entry": [f"{a}:1", f"{b}:1"]})
     assert [e.type for e in stream_of(a)] == ["IncidentReported", "IncidentVerified"]
