@@ -6,7 +6,10 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+from tracker.views import landing
+
 urlpatterns = [
+    path("", landing, name="landing"),
     path("admin/", admin.site.urls),
     path("api/ingest/", include("ingest.api.urls")),
     # The editor commands first: POST /api/incidents/ is theirs, GET the read API's.
