@@ -24,7 +24,7 @@ def _value(value: Any) -> str:
 
 
 def incident_summary(fields: dict[str, Any]) -> str:
-    """'attack USA → HN in Baghdad (IRQ) on 2024-01-04'."""
+    """'attack USA → HN in Baghdad (IRQ) on 2024-01-04' (the date only when stated)."""
     text = f"{fields.get('type')} {fields.get('actor') or '?'}"
     if fields.get("target"):
         text += f" → {fields['target']}"
@@ -33,7 +33,8 @@ def incident_summary(fields: dict[str, Any]) -> str:
         place = f"{place} ({fields['country']})" if place else str(fields["country"])
     if place:
         text += f" in {place}"
-    text += f" on {fields['occurred_on']}" if fields.get("occurred_on") else " (undated)"
+    if fields.get("occurred_on"):
+        text += f" on {fields['occurred_on']}"
     return text
 
 

@@ -138,6 +138,12 @@ NEEDS_TARGET = frozenset(
 NEEDS_PLACE = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
 
 
+def is_undated(state: incident_state.IncidentState) -> bool:
+    """No date stated and none to infer (no source with a publication date): its world
+    date is only the day it was recorded."""
+    return state.occurred_on is None and not any(s.get("published_at") for s in state.sources)
+
+
 def known_actor_codes() -> frozenset[str]:
     """Codes the registry knows: its table (editors' additions) and the knowledge base."""
     from registry.knowledge import load_world
@@ -175,7 +181,7 @@ def review_reasons(
         (state.type in NEEDS_TARGET and not state.target, MISSING_TARGET),
         (state.type in NEEDS_PLACE and not (state.location or state.country), MISSING_PLACE),
         (not state.actor or state.actor not in known, UNKNOWN_ACTOR),
-        (state.occurred_on is None, UNDATED),
+        (is_undated(state), UNDATED),
     ]
     return [reason for failed, reason in checks if failed]
 

@@ -19,6 +19,7 @@ from events.models import IncidentRow
 from events.projections import forces, incident_state, stances
 from events.projections.config import force_window_days, stance_half_life_days
 from events.projections.places import country_level_names
+from newsroom.selectors import is_undated
 from registry.knowledge import load_world
 
 WEEKS_SHOWN = 104
@@ -185,15 +186,12 @@ def force_series(actor: str, country: str) -> list[dict[str, Any]]:
 
 
 def weekly_incidents(actor: str, *, weeks: int = WEEKS_SHOWN) -> dict[str, Any]:
-    """Incidents per week with the actor as actor, by type, from its first to its last
-    dated week (at most `weeks`); undated incidents are counted apart."""
-    states = [
-        s
-        for s in _states(IncidentRow.objects.filter(actor=actor, status=incident_state.ACTIVE))
-        if s.occurred_on is not None
-    ]
-    undated = IncidentRow.objects.filter(actor=actor, status=incident_state.ACTIVE).count()
-    undated -= len(states)
+    """Incidents per week with the actor as actor, by type (at their world date: stated,
+    else their first publication), from its first to its last week (at most `weeks`);
+    undated incidents (newsroom.selectors.is_undated) are counted apart."""
+    every = _states(IncidentRow.objects.filter(actor=actor, status=incident_state.ACTIVE))
+    states = [s for s in every if not is_undated(s)]
+    undated = len(every) - len(states)
     if not states:
         return {"labels": [], "datasets": [], "undated": undated}
     last = max(s.world_date for s in states)

@@ -130,3 +130,18 @@ def test_after_an_action_from_the_queue_the_next_entry_opens(
         {"command": "retract", "expected_version": 1, "reason": "wrong", "then": "next-in-queue"},
     )
     assert last["Location"] == QUEUE
+
+
+def test_a_date_inferred_from_the_publication_is_not_undated(report: Any) -> None:
+    import uuid
+
+    from events import services
+
+    incident_id = uuid.uuid4()
+    services.report_incident(
+        incident_id=incident_id,
+        fields={"type": "condemn", "actor": "IRN", "target": "USA"},
+        source={"outlet": "Wire", "published_at": "2024-01-05T08:00:00Z", "confidence": 0.9},
+    )
+    project_everything()
+    assert incident_id not in {e.row.incident_id for e in selectors.review_queue()}
