@@ -95,7 +95,9 @@ class CommandOut(serializers.Serializer):
     events = WrittenEvent(many=True, help_text="what the command appended to the log")
 
 
-class ErrorOut(serializers.Serializer):
+class CommandErrorOut(serializers.Serializer):
+    """The API's one error shape (tracker.api_errors), for the commands' refusals."""
+
     error = serializers.CharField()
     detail = serializers.JSONField()
     status = serializers.IntegerField()

@@ -29,9 +29,9 @@ from newsroom import groups
 
 from . import preconditions
 from .serializers import (
+    CommandErrorOut,
     CommandOut,
     CorrectIn,
-    ErrorOut,
     MergeIn,
     ReportIn,
     RetractIn,
@@ -46,12 +46,12 @@ IF_MATCH = OpenApiParameter(
     description='The incident version you read, in quotes: "3" (428 without it, 412 if stale)',
 )
 REFUSALS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    412: ErrorOut,
-    428: ErrorOut,
+    400: CommandErrorOut,
+    401: CommandErrorOut,
+    403: CommandErrorOut,
+    404: CommandErrorOut,
+    412: CommandErrorOut,
+    428: CommandErrorOut,
 }
 
 
