@@ -237,6 +237,10 @@ TRACKER_STANCE_HALF_LIFE_DAYS = env.float("TRACKER_STANCE_HALF_LIFE_DAYS", defau
 # Force levels stated within this many days of the latest one are concurrent estimates
 # (shown as a low-high range with the sources on each side), older ones are history.
 TRACKER_FORCE_WINDOW_DAYS = env.int("TRACKER_FORCE_WINDOW_DAYS", default=180)
+# The admin map draws Natural Earth country outlines shipped in its static files; a tile
+# server (`https://tiles.example/{z}/{x}/{y}.png`) adds a layer under them when set.
+TRACKER_MAP_TILE_URL = env.str("TRACKER_MAP_TILE_URL", default="")
+TRACKER_MAP_TILE_ATTRIBUTION = env.str("TRACKER_MAP_TILE_ATTRIBUTION", default="")
 # A rebuild on PostgreSQL folds the log in this many processes, each over a share of
 # the streams (events.projections.engine.shares): one per core by default.
 TRACKER_REBUILD_PROCESSES = env.int("TRACKER_REBUILD_PROCESSES", default=os.cpu_count() or 1)

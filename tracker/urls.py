@@ -6,9 +6,14 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from tracker.views import landing
+
 urlpatterns = [
+    path("", landing, name="landing"),
     path("admin/", admin.site.urls),
     path("api/ingest/", include("ingest.api.urls")),
+    # The editor commands first: POST /api/incidents/ is theirs, GET the read API's.
+    path("api/", include("newsroom.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the Content-Security-

@@ -124,9 +124,20 @@ def _one_incident(incident_id: str, point: TimePoint) -> IncidentState:
 def incident_detail(incident_id: str, point: TimePoint) -> dict[str, Any]:
     """One incident with its sources and every event of its stream (up to known_at)."""
     state = _one_incident(incident_id, point)
-    history = [
-        event_json(e)
+    events = [
+        e
         for e in store.read_stream(state.stream_id)
         if point.known_at is None or e.recorded_at <= point.known_at
     ]
-    return {**incident_json(state), "history": history}
+    # Who made each correction: the user in its event's metadata (the fold sees no metadata).
+    who = [
+        e.metadata.get("user") or e.metadata.get("classifier_version")
+        for e in events
+        if e.type == "IncidentCorrected"
+    ]
+    corrections = [{**c, "by": by} for c, by in zip(state.corrections, who, strict=False)]
+    return {
+        **incident_json(state),
+        "corrections": corrections,
+        "history": [event_json(e) for e in events],
+    }

@@ -46,6 +46,7 @@ class IncidentRow(models.Model):
 
     class Meta:
         db_table = "events_proj_incident"
+        verbose_name, verbose_name_plural = "incident", "incidents"
         ordering = ["world_date", "incident_id"]
         # Only the indexes some query uses: a rebuild builds each one over every incident,
         # and the projector updates each one per row. No `db_index=True` on the columns:
