@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from events.api import views
+from events.api import export_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("events/", views.EventLogView.as_view(), name="event-log"),
@@ -12,4 +12,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("forces/", views.ForceListView.as_view(), name="force-list"),
     path("stances/", views.StanceListView.as_view(), name="stance-list"),
     path("ultimatums/", views.UltimatumListView.as_view(), name="ultimatum-list"),
+    path("export/incidents.csv", export_views.CsvExportView.as_view(), name="export-csv"),
+    path(
+        "export/incidents.plover.jsonl",
+        export_views.PloverExportView.as_view(),
+        name="export-plover",
+    ),
+    path(
+        "export/incidents.geojson", export_views.GeoJsonExportView.as_view(), name="export-geojson"
+    ),
 ]
