@@ -135,6 +135,8 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST framework ---------------------------------------------------------------------
 TRACKER_ANONYMOUS_READS = env_bool("TRACKER_ANONYMOUS_READS", default=DEBUG)
+# A comment line this often on a quiet /api/events/stream, so proxies keep it open.
+TRACKER_STREAM_HEARTBEAT_SECONDS = env.float("TRACKER_STREAM_HEARTBEAT_SECONDS", default=15.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

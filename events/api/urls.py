@@ -1,9 +1,10 @@
 from django.urls import URLPattern, URLResolver, path
 
-from events.api import export_views, views
+from events.api import export_views, stream, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("events/", views.EventLogView.as_view(), name="event-log"),
+    path("events/stream", stream.EventStreamView.as_view(), name="event-stream"),
     path("streams/<str:stream_id>/", views.StreamView.as_view(), name="stream"),
     path("incidents/", views.IncidentListView.as_view(), name="incident-list"),
     path("incidents/<str:incident_id>/", views.IncidentDetailView.as_view(), name="incident"),
