@@ -20,7 +20,6 @@ from rest_framework.request import Request
 from events.api import params, schemas
 from events.api.views import ReadView
 from events.exports.formats import FORMATS, ExportFormat
-from events.exports.source import incident_chunks
 from events.selectors import TimePoint
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +30,10 @@ class ExportParams(params.IncidentParams):
 
     limit = None  # type: ignore[assignment]
     offset = None  # type: ignore[assignment]
+
+
+def _ignore(done: int) -> None:
+    pass
 
 
 def _next_piece(pieces: Iterator[str]) -> str | None:
@@ -46,7 +49,7 @@ async def _pulled(pieces: Iterator[str]) -> AsyncIterator[str]:
 def export_response(request: Request, export: ExportFormat) -> HttpResponseBase:
     p = params.parse(ExportParams, request)
     point = TimePoint(as_of=p.get("as_of"), known_at=p.get("known_at"))
-    pieces = export.chunks(incident_chunks(point, params.incident_filter(p)))
+    pieces = export.pieces(point, params.incident_filter(p), _ignore)
     streamed = _pulled(pieces) if isinstance(request._request, ASGIRequest) else pieces
     response = StreamingHttpResponse(streamed, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="incidents.{export.extension}"'

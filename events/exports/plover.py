@@ -44,15 +44,17 @@ PLOVER_TYPES: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _party(code: str | None, facts: RegistryFacts, names: dict[str, str]) -> dict[str, Any] | None:
+def _party(code: str | None, facts: RegistryFacts) -> dict[str, Any] | None:
     if not code:
         return None
-    return {"code": code, "name": names.get(code), "kind": facts.actor_kinds.get(code)}
+    return {
+        "code": code,
+        "name": facts.actor_names.get(code),
+        "kind": facts.actor_kinds.get(code),
+    }
 
 
-def plover_record(
-    state: IncidentState, facts: RegistryFacts, actor_names: dict[str, str]
-) -> dict[str, Any]:
+def plover_record(state: IncidentState, facts: RegistryFacts) -> dict[str, Any]:
     fields = state.fields
     event_type, mode = PLOVER_TYPES[state.type]
     place = facts.place(state)
@@ -61,7 +63,7 @@ def plover_record(
         location = {
             "name": state.location,
             "country": state.country,
-            "admin1": place.admin1 or None if place else None,
+            "admin1": place.admin1 if place else None,
             "lat": fields.get("latitude"),
             "lon": fields.get("longitude"),
             "geo_precision": place.precision if place else None,
@@ -74,8 +76,8 @@ def plover_record(
         "event_type": event_type,
         "mode": mode,
         "context": None,
-        "actor": _party(state.actor, facts, actor_names),
-        "recipient": _party(state.target, facts, actor_names),
+        "actor": _party(state.actor, facts),
+        "recipient": _party(state.target, facts),
         "location": location,
         "fatalities": fields.get("killed"),
         "injured": fields.get("injured"),

@@ -10,7 +10,6 @@ whose name is the incident's location (in the incident's country when it names o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,16 +54,17 @@ SOURCE_SEPARATOR = "; "
 @dataclass(frozen=True)
 class PlaceFacts:
     country: str
-    admin1: str
+    admin1: str | None
     precision: str
 
 
 @dataclass
 class RegistryFacts:
-    """What the registry says about the codes and places of the incidents exported so
-    far: actors read once, places looked up a chunk's new names at a time."""
+    """What the registry says about codes and places, read once per export (the registry
+    is small beside the incidents; a COPY in progress leaves no room for lookups)."""
 
     actor_kinds: dict[str, str] = field(default_factory=dict)
+    actor_names: dict[str, str] = field(default_factory=dict)
     state_names: dict[str, str] = field(default_factory=dict)
     places: dict[str, list[PlaceFacts]] = field(default_factory=dict)
 
@@ -73,100 +73,69 @@ class RegistryFacts:
         facts = cls()
         for code, kind, name in Actor.objects.values_list("code", "kind", "name"):
             facts.actor_kinds[code] = kind
+            facts.actor_names[code] = name
             if kind == ActorKind.STATE:
                 facts.state_names[code] = name
+        rows = Place.objects.values_list("name", "country", "region", "precision")
+        for name, country, region, precision in rows:
+            facts.places.setdefault(name, []).append(PlaceFacts(country, region or None, precision))
         return facts
 
-    def learn_places(self, states: Iterable[IncidentState]) -> None:
-        names = {s.location for s in states if s.location} - set(self.places)
-        if not names:
-            return
-        for name in names:
-            self.places[name] = []
-        found = Place.objects.filter(name__in=names).values_list(
-            "name", "country", "region", "precision"
-        )
-        for name, country, region, precision in found:
-            self.places[name].append(PlaceFacts(country, region, precision))
-
     def place(self, state: IncidentState) -> PlaceFacts | None:
-        candidates = self.places.get(state.location or "", [])
-        for candidate in candidates:
+        """The Place named as the incident's location (in its country, when it names one)."""
+        for candidate in self.places.get(state.location or "", ()):
             if state.country is None or candidate.country == state.country:
                 return candidate
         return None
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+def outlets(sources: list[dict[str, Any]]) -> list[str]:
+    """The outlets of the sources, each once, in the order they reported."""
+    return list(dict.fromkeys(str(s["outlet"]) for s in sources if s.get("outlet")))
 
 
-def outlets(state: IncidentState) -> list[str]:
-    """The outlets of the active sources, each once, in the order they reported."""
-    seen: dict[str, None] = {}
-    for source in state.active_sources:
-        if source.get("outlet"):
-            seen[str(source["outlet"])] = None
-    return list(seen)
-
-
-def evidence(state: IncidentState) -> str:
+def evidence(sources: list[dict[str, Any]]) -> str:
     """The first report's evidence sentence (the one the incident was opened on)."""
-    for source in state.active_sources:
-        if source.get("evidence"):
-            return str(source["evidence"])
-    return ""
+    return next((str(s["evidence"]) for s in sources if s.get("evidence")), "")
 
 
-def export_row(state: IncidentState, facts: RegistryFacts) -> dict[str, Any]:
-    """The incident's values by CSV column (None where nothing is known)."""
+def export_row(state: IncidentState, facts: RegistryFacts) -> tuple[Any, ...]:
+    """The incident's CSV cells in CSV_COLUMNS order: None where nothing is known,
+    `true`/`false`, the outlets joined by '; '."""
     fields = state.fields
     quantity = fields.get("quantity") or {}
     place = facts.place(state)
-    return {
-        "incident_id": state.incident_id,
-        "event_date": state.world_date.isoformat(),
-        "year": state.world_date.year,
-        "time_precision": fields.get("date_precision"),
-        "event_type": state.type,
-        "sub_event_type": None,
-        "actor1": state.actor,
-        "actor1_kind": facts.actor_kinds.get(state.actor or ""),
-        "actor2": state.target,
-        "actor2_kind": facts.actor_kinds.get(state.target or ""),
-        "country": facts.state_names.get(state.country or ""),
-        "iso3": state.country,
-        "admin1": place.admin1 or None if place else None,
-        "location": state.location,
-        "latitude": fields.get("latitude"),
-        "longitude": fields.get("longitude"),
-        "geo_precision": place.precision if place else None,
-        "fatalities": fields.get("killed"),
-        "injured": fields.get("injured"),
-        "quantity": quantity.get("value"),
-        "unit": quantity.get("unit"),
-        "factuality": state.factuality,
-        "verified": state.verified,
-        "confidence": state.confidence,
-        "sources": outlets(state),
-        "source_count": len(state.active_sources),
-        "notes": evidence(state),
-        "deadline": fields.get("deadline"),
-        "status": state.status,
-        "last_changed": state.last_recorded_at,
-    }
-
-
-def csv_values(row: dict[str, Any]) -> list[str]:
-    """The row as CSV cells in CSV_COLUMNS order: empty for unknown, `true`/`false`,
-    the outlets joined by '; '."""
-    cells = []
-    for column in CSV_COLUMNS:
-        value = row[column]
-        if isinstance(value, bool):
-            cells.append("true" if value else "false")
-        elif isinstance(value, list):
-            cells.append(SOURCE_SEPARATOR.join(value))
-        else:
-            cells.append(_text(value))
-    return cells
+    sources = state.active_sources
+    world_date = state.world_date
+    return (
+        state.incident_id,
+        world_date.isoformat(),
+        world_date.year,
+        fields.get("date_precision"),
+        fields["type"],
+        None,  # sub_event_type: no counterpart in this project's types
+        fields.get("actor"),
+        facts.actor_kinds.get(fields.get("actor") or ""),
+        fields.get("target"),
+        facts.actor_kinds.get(fields.get("target") or ""),
+        facts.state_names.get(fields.get("country") or ""),
+        fields.get("country"),
+        place.admin1 if place else None,
+        fields.get("location"),
+        fields.get("latitude"),
+        fields.get("longitude"),
+        place.precision if place else None,
+        fields.get("killed"),
+        fields.get("injured"),
+        quantity.get("value"),
+        quantity.get("unit"),
+        state.factuality,
+        "true" if state.verified else "false",
+        state.confidence,
+        SOURCE_SEPARATOR.join(outlets(sources)),
+        len(sources),
+        evidence(sources),
+        fields.get("deadline"),
+        state.status,
+        state.last_recorded_at,
+    )

@@ -4,7 +4,6 @@ the same rules; a bad one stops the command with one line and writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,8 +13,7 @@ from tqdm import tqdm
 from events.api.export_views import ExportParams
 from events.api.params import incident_filter
 from events.exports.formats import FORMATS
-from events.exports.source import count_incidents, incident_chunks
-from events.projections.incident_state import IncidentState
+from events.exports.source import count_incidents
 from events.selectors import TimePoint
 
 FILTERS = (
@@ -68,12 +66,6 @@ class Command(BaseCommand):
             file=self.stderr,
             disable=options["no_progress"],
         )
-
-        def counted() -> Iterator[list[IncidentState]]:
-            for states in incident_chunks(point, wanted):
-                yield states
-                bar.update(len(states))
-
         with bar:
-            for piece in export.chunks(counted()):
+            for piece in export.pieces(point, wanted, bar.update):
                 self.stdout.write(piece, ending="")
