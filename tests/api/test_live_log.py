@@ -20,7 +20,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from events import store
+from tests.projections.scenarios import seed_like_world
 from tests.support.processes import stack_on_the_test_database
+from tests.support.projections import project_everything
 
 WRITERS = 8
 PER_WRITER = 40
@@ -177,6 +179,25 @@ def test_long_poll_waits_for_the_next_append(asgi_server: str) -> None:
     assert took < 10, f"the long poll answered {took:.2f} s after it started"
     status, body, _ = get(f"/api/events/?after={head}&wait=31")
     assert status == 400 and "wait" in body["detail"]
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_asgi_server_streams_the_exports_it_would_serve_under_wsgi(asgi_server: str) -> None:
+    seed_like_world()
+    project_everything()
+    url = urlparse(asgi_server)
+    for name in ["csv", "plover.jsonl", "geojson"]:
+        conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=30)
+        conn.request("GET", f"/api/export/incidents.{name}")
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert response.status == 200
+        assert response.getheader("Transfer-Encoding") == "chunked", "streamed, not sized"
+        wsgi = APIClient().get(f"/api/export/incidents.{name}")
+        assert body == b"".join(wsgi.streaming_content)  # type: ignore[attr-defined]
+        assert body.count(b"Mosul") >= 1
 
 
 def test_a_bad_cursor_is_a_400_even_when_asking_for_an_event_stream(db: None) -> None:
