@@ -38,6 +38,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import upcasting
+from .live.notify import announce_append
 
 Json = dict[str, Any]
 
@@ -191,9 +192,12 @@ def append(
             # On PostgreSQL the append is one statement, hence one transaction by itself:
             # no BEGIN/COMMIT round trips. Inside a caller's transaction, a savepoint keeps
             # a conflict from breaking it.
-            return _insert(stream_id, events, ids, expected_version)
-        with transaction.atomic():
-            return _insert(stream_id, events, ids, expected_version)
+            recorded = _insert(stream_id, events, ids, expected_version)
+        else:
+            with transaction.atomic():
+                recorded = _insert(stream_id, events, ids, expected_version)
+        announce_append()  # live readers wake once the append has committed
+        return recorded
     except (ConcurrencyError, IntegrityError):
         # A retry of an append that already landed conflicts on version or event_id:
         # answer with what is stored. Anything else is a genuine conflict or bad data.

@@ -20,6 +20,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from events import store
+from events.live.tail import ACTIVE_WINDOW_SECONDS, IDLE_RECHECK_SECONDS
 from tests.projections.incident_log import report
 from tests.projections.scenarios import seed_like_world
 from tests.support.processes import stack_on_the_test_database
@@ -151,6 +152,25 @@ def test_stream_filters_catch_up_from_the_start_and_beat_when_quiet(asgi_server:
     assert {d["event_id"] for _, d in old} <= before
     assert {d["event_id"] for _, d in new} <= after
     assert in_read_order([i for i, _ in old + new])
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_quiet_stream_wakes_on_the_notification_not_on_its_next_recheck(
+    asgi_server: str,
+) -> None:
+    client = SseClient(asgi_server, "/api/events/stream", {"Last-Event-ID": store.head_cursor()})
+    quiet_until = time.monotonic() + ACTIVE_WINDOW_SECONDS + 1.0
+    while time.monotonic() < quiet_until:  # past the tail's busy re-reads: only NOTIFY now
+        client.wait_for_heartbeat()
+    appended_at = time.monotonic()
+    [event_id] = append_concurrently(f"quiet-{uuid.uuid4().hex[:8]}", writers=1, each=1)
+    [(_, data)] = client.messages(1)
+    delay = time.monotonic() - appended_at
+    client.close()
+    assert data["event_id"] == event_id
+    # Without a notification it would wait for the tail's next re-read (every 5 s).
+    assert delay < 1.0 < IDLE_RECHECK_SECONDS, f"delivered {delay:.2f} s after the append"
 
 
 @pytest.mark.postgres
