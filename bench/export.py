@@ -9,8 +9,9 @@ rows in SQL, each copy under a new id, until the table holds `--size` incidents 
              incident_id) TO STDOUT` read whole by psycopg and thrown away: the floor any
              export of those rows in that order stands on
   command    `manage.py export --format csv` in a process of its own, output counted and
-             thrown away, with its peak memory; for flat memory, also over a tenth of the
-             rows (`--since` a date that leaves about a tenth)
+             thrown away, with its peak memory; for flat memory, also over a share of
+             the rows (`--since` the date nine tenths of the incidents happened before;
+             the copied rows share their dates, so the share comes out larger)
   HTTP       GET /api/export/incidents.csv from gunicorn with a uvicorn worker (ASGI), the
              body read and counted by a plain socket client
 
@@ -137,7 +138,8 @@ def _http(base_url: str) -> tuple[float, int, int]:
 
 
 def _tenth_since() -> str:
-    """A date leaving about a tenth of the incidents on or after it."""
+    """The date nine tenths of the incidents happened before (the rows on or after it are
+    a smaller share of the export, for the memory comparison)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY world_date) FROM {_table()}"
