@@ -12,6 +12,7 @@ held while it waits); under WSGI (the development server) a thread polls the dat
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -80,6 +81,21 @@ HEARTBEAT = b": heartbeat\n\n"
 PREAMBLE = b"retry: 2000\n\n"
 
 
+# Every subscriber of a process sends the same new events: encode each one once. Only the
+# event loop's thread touches this (the async path); oldest entries go first.
+_ENCODED: OrderedDict[str, bytes] = OrderedDict()
+ENCODED_KEPT = 20_000
+
+
+def _encoded(event: store.RecordedEvent) -> bytes:
+    message = _ENCODED.get(event.cursor)
+    if message is None:
+        message = _ENCODED[event.cursor] = sse_message(event)
+        if len(_ENCODED) > ENCODED_KEPT:
+            _ENCODED.popitem(last=False)
+    return message
+
+
 async def _sse_async(
     after: str, types: list[str] | None, stream_id: str | None
 ) -> AsyncIterator[bytes]:
@@ -88,7 +104,7 @@ async def _sse_async(
         log_tail(), after, types=types, stream_id=stream_id, heartbeat=heartbeat_seconds()
     )
     async for batch in batches:
-        yield b"".join(map(sse_message, batch)) if batch else HEARTBEAT
+        yield b"".join(map(_encoded, batch)) if batch else HEARTBEAT
 
 
 def _sse_polling(after: str, types: list[str] | None, stream_id: str | None) -> Iterator[bytes]:
