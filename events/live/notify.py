@@ -92,6 +92,19 @@ def announce_append() -> None:
         transaction.on_commit(_NOTIFIER.request)
 
 
+_LIBPQ_OPTIONS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "options",
+        "connect_timeout",
+        "target_session_attrs",
+    }
+)
+
+
 def connection_kwargs(settings_dict: dict[str, Any]) -> dict[str, Any]:
     """psycopg.connect() arguments for a Django database's settings."""
     given = {
@@ -101,6 +114,10 @@ def connection_kwargs(settings_dict: dict[str, Any]) -> dict[str, Any]:
         "host": settings_dict.get("HOST"),
         "port": settings_dict.get("PORT"),
     }
+    # libpq's own connection options pass through; Django's (pool, isolation_level,
+    # server_side_binding...) do not.
+    options = settings_dict.get("OPTIONS") or {}
+    given.update({key: value for key, value in options.items() if key in _LIBPQ_OPTIONS})
     return {key: value for key, value in given.items() if value}
 
 
