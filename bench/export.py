@@ -62,7 +62,7 @@ print(took, out.lines - 1, out.size, peak)
 
 
 def _table() -> str:
-    from events.projections.tables import IncidentRow
+    from events.projections.rules.incidents import IncidentRow
 
     return IncidentRow._meta.db_table
 
@@ -162,7 +162,7 @@ def _worker_pids(master: int) -> list[int]:
 
 def run(stdout: TextIO, seconds: float | None = None, size: int | None = None) -> None:
     from bench.replay import load
-    from events.projections.registry import PROJECTORS
+    from events.projections.engine.projectors import PROJECTORS
 
     size = size or DEFAULT_SIZE
     if connection.vendor != "postgresql":

@@ -12,10 +12,10 @@ from typing import Any
 
 import orjson
 
+from events.domain.incident_state import IncidentState
 from events.exports.plover import plover_record
 from events.exports.rows import CSV_COLUMNS, RegistryFacts, export_row, outlets
 from events.exports.source import incident_chunks
-from events.projections.incident_state import IncidentState
 from events.selectors import IncidentFilter, TimePoint
 
 Progress = Callable[[int], object]

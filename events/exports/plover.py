@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.domain.incident_state import IncidentState
 from events.exports.rows import RegistryFacts
-from events.projections.incident_state import IncidentState
 
 PLOVER_TYPES: dict[str, tuple[str, str | None]] = {
     "attack": ("ASSAULT", None),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.projections.incident_state import IncidentState
+from events.domain.incident_state import IncidentState
 from registry.models import Actor, ActorKind, Place
 
 CSV_COLUMNS = (

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
-from events.projections.incident_state import IncidentState, order_key
+from events.domain.incident_state import IncidentState, order_key
 from events.selectors import IncidentFilter, TimePoint, incident_states
 
 CHUNK = 2000
