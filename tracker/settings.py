@@ -188,6 +188,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise environ.ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 TRACKER_ANONYMOUS_READS = env_bool("TRACKER_ANONYMOUS_READS", default=DEBUG)
+# A comment line this often on a quiet /api/events/stream, so proxies keep it open.
+TRACKER_STREAM_HEARTBEAT_SECONDS = env.float("TRACKER_STREAM_HEARTBEAT_SECONDS", default=15.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
