@@ -55,6 +55,10 @@ def populated() -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_read_api_conforms_to_its_schema(case: Any, populated: None) -> None:
+    # a long poll (`wait`, up to 30 s) waiting its full time proves nothing more here than
+    # waiting one second: hold generated waits to a second so 40 cases stay quick
+    if isinstance(case.query, dict) and isinstance(case.query.get("wait"), int):
+        case.query["wait"] = min(case.query["wait"], 1)
     response = case.call_wsgi()
     case.validate_response(
         response,
