@@ -1,7 +1,8 @@
 """The append-only log and its bookkeeping tables.
 
 `Event` rows are written only by `events.store.append` and never changed: database
-triggers (migration 0002) reject UPDATE, DELETE and TRUNCATE. Everything else in the
+triggers (migrations 0002, 0010) reject UPDATE, DELETE and TRUNCATE, and each row carries a
+hash chained to its stream's previous event (events.integrity). Everything else in the
 project is derived from these rows.
 """
 
@@ -69,6 +70,9 @@ class Event(models.Model):
     metadata = models.JSONField(default=dict)
     recorded_at = models.DateTimeField()
     occurred_on = models.DateField(null=True, blank=True)
+    # sha256 chained to the stream's previous event (events.integrity.chain); null only in
+    # tables copied without the trigger (the store benchmark's raw table)
+    chain_hash = models.BinaryField(max_length=32, null=True, editable=False)
 
     objects = ImmutableQuerySet.as_manager()
 
@@ -133,4 +137,5 @@ class StreamTypeCount(models.Model):
         return f"{self.stream_type}/{self.event_type}: {self.count}"
 
 
+from events.integrity.tables import *  # noqa: E402,F403  (seals, log checks)
 from events.projections.tables import *  # noqa: E402,F403  (projection read models)

@@ -38,6 +38,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import upcasting
+from .integrity import chain
 
 Json = dict[str, Any]
 
@@ -328,26 +329,31 @@ def _insert_sqlite(
         if row is None:
             raise ConcurrencyError(stream_id, expected_version, _current_version(stream_id))
         base = int(row[0])
-        params: list[Any] = []
+        rows_params: list[list[Any]] = []
         for i in range(n):
             idx, event_id, type_, schema_version, data, metadata, recorded_at, occurred_on = values[
                 i * width : (i + 1) * width
             ]
-            params += [
-                stream_id,
-                base + idx,
-                event_id,
-                type_,
-                schema_version,
-                data,
-                metadata,
-                recorded_at.isoformat(),
-                occurred_on.isoformat() if occurred_on else None,
-            ]
-        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * n)
+            rows_params.append(
+                [
+                    stream_id,
+                    base + idx,
+                    event_id,
+                    type_,
+                    schema_version,
+                    data,
+                    metadata,
+                    recorded_at.isoformat(),
+                    occurred_on.isoformat() if occurred_on else None,
+                ]
+            )
+        # PostgreSQL's trigger hashes the chain; SQLite's rows are hashed here.
+        hashes = chain.sqlite_hashes(cursor, stream_id, base, rows_params)
+        params = [p for r, h in zip(rows_params, hashes, strict=True) for p in (*r, h)]
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * n)
         cursor.execute(
             "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "
-            f"metadata, recorded_at, occurred_on) VALUES {rows} RETURNING {_COLUMNS}",
+            f"metadata, recorded_at, occurred_on, chain_hash) VALUES {rows} RETURNING {_COLUMNS}",
             params,
         )
         recorded = [_row_to_event(r) for r in cursor.fetchall()]

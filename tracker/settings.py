@@ -189,6 +189,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ingest.tasks.sweep_stuck_articles",
         "schedule": env.float("TRACKER_SWEEP_EVERY_SECONDS", default=60.0),
     },
+    # Tamper evidence (events.integrity): a seal every minute, a full verification daily.
+    "events-seal-log": {
+        "task": "events.tasks.seal_log",
+        "schedule": env.float("TRACKER_SEAL_EVERY_SECONDS", default=60.0),
+    },
+    "events-verify-log": {
+        "task": "events.tasks.verify_log",
+        "schedule": env.float("TRACKER_VERIFY_EVERY_SECONDS", default=86400.0),
+    },
     # A projector wake-up can be lost (broker down, worker restart): catch up regardless.
     "events-projections-catch-up": {
         "task": "events.tasks.catch_up_projections",

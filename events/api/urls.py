@@ -1,8 +1,9 @@
 from django.urls import URLPattern, URLResolver, path
 
-from events.api import views
+from events.api import log_head, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("log/head/", log_head.LogHeadView.as_view(), name="log-head"),
     path("events/", views.EventLogView.as_view(), name="event-log"),
     path("streams/<str:stream_id>/", views.StreamView.as_view(), name="stream"),
     path("incidents/", views.IncidentListView.as_view(), name="incident-list"),
