@@ -286,16 +286,18 @@ def _insert_postgresql(
     )
     rows = ", ".join([row_sql] * n)
     sql = (
-        f"WITH s AS ({bump}), "
+        f"WITH RECURSIVE s AS ({bump}), "
         f"v(idx, event_id, type, schema_version, data, metadata, recorded_at, occurred_on) "
-        f"AS (VALUES {rows}) "
+        f"AS (VALUES {rows}), {chain.PG_CHAIN_CTE} "
         "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "
-        "metadata, recorded_at, occurred_on) "
+        "metadata, recorded_at, occurred_on, chain_hash) "
         "SELECT %s, s.base + v.idx, v.event_id, v.type, v.schema_version, v.data, v.metadata, "
-        "v.recorded_at, v.occurred_on FROM s CROSS JOIN v ORDER BY v.idx "
+        "v.recorded_at, v.occurred_on, chain.hash FROM s CROSS JOIN v "
+        "JOIN chain ON chain.idx = v.idx ORDER BY v.idx "
         f"RETURNING {_COLUMNS}"
     )
-    recorded = [_row_to_event(r) for r in _fetch_prepared(sql, [*bump_params, *values, stream_id])]
+    params = [*bump_params, *values, *[stream_id] * chain.PG_CHAIN_PARAMETERS, stream_id]
+    recorded = [_row_to_event(r) for r in _fetch_prepared(sql, params)]
     if not recorded:
         raise ConcurrencyError(stream_id, expected_version, _current_version(stream_id))
     recorded.sort(key=lambda e: e.version)

@@ -9,9 +9,9 @@ and the canonical encoding is the JSON array
 
 written as PostgreSQL writes `jsonb` as text: object keys ordered by length then bytes,
 ", " and ": " between items, numbers in decimal notation without exponent, strings
-escaped as JSON, non-ASCII kept. On PostgreSQL a trigger computes it with
-`jsonb_build_array(...)::text` (migration 0010), so the append statement is unchanged; on
-SQLite the store calls `chain_hashes` below. `verify` recomputes it here, in Python, from
+escaped as JSON, non-ASCII kept. On PostgreSQL the database computes it (the append
+statement, or a trigger for any other insert; migration 0010); on SQLite the store calls
+`chain_hashes` below. `verify` recomputes it here, in Python, from
 what the rows hold.
 """
 
@@ -99,25 +99,62 @@ def chain_hashes(previous: bytes | None, rows: Sequence[dict[str, Any]]) -> list
     return hashes
 
 
-# PostgreSQL: the same hash, computed by the database as each row is inserted. Rows of one
-# multi-row INSERT are processed in its ORDER BY, and a BEFORE ROW trigger sees the rows
-# the statement inserted before (PostgreSQL docs, "Visibility of Data Changes").
-PG_CHAIN_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION events_event_chain_hash() RETURNS trigger AS $$
-DECLARE
-    previous bytea := '\x0000000000000000000000000000000000000000000000000000000000000000';
+# PostgreSQL: the same hash, computed by the database. The store's append statement
+# computes it for its batch in a recursive CTE (PG_CHAIN_CTE: set-based, no per-row
+# function call); the trigger computes it for a row inserted any other way. A row that
+# arrives with a wrong hash is what `verify` reports: supplying one hides nothing.
+#
+# The previous event's hash is looked up by a VOLATILE function, after the append's bump
+# has locked the stream row: it takes a fresh snapshot, so it sees the previous append
+# even when that one committed while this statement waited for the lock.
+PG_PREVIOUS_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION events_previous_chain_hash(stream varchar, version bigint)
+RETURNS bytea VOLATILE AS $$
 BEGIN
-    IF NEW.version > 1 THEN
-        SELECT e.chain_hash INTO previous FROM events_event e
-        WHERE e.stream_id = NEW.stream_id AND e.version = NEW.version - 1;
+    IF version < 1 THEN
+        RETURN '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
     END IF;
-    NEW.chain_hash := sha256(previous || convert_to(jsonb_build_array(
-        NEW.stream_id, NEW.version, NEW.event_id, NEW.type, NEW.schema_version,
-        NEW.data, NEW.metadata, NEW.occurred_on)::text, 'UTF8'));
+    RETURN (SELECT e.chain_hash FROM events_event e
+            WHERE e.stream_id = stream AND e.version = events_previous_chain_hash.version);
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# The canonical encoding in SQL (= jsonb_build_array(...)::text, written out: cheaper).
+_PG_ENCODING = (
+    "convert_to(format('[%s, %s, %s, %s, %s, %s, %s, %s]', to_json({stream}), {version}, "
+    "to_json({row}.event_id), to_json({row}.type), {row}.schema_version, {row}.data, "
+    "{row}.metadata, COALESCE(to_json({row}.occurred_on)::text, 'null')), 'UTF8')"
+)
+
+PG_CHAIN_FUNCTION = (
+    r"""
+CREATE OR REPLACE FUNCTION events_event_chain_hash() RETURNS trigger AS $$
+BEGIN
+    IF NEW.chain_hash IS NULL THEN
+        NEW.chain_hash := sha256(events_previous_chain_hash(NEW.stream_id, NEW.version - 1)
+            || """
+    + _PG_ENCODING.format(stream="NEW.stream_id", version="NEW.version", row="NEW")
+    + """);
+    END IF;
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
 """
+)
+
+# For the store's append statement: `chain(idx, hash)` over its `s` (the bumped stream row,
+# `base` = the version before the batch) and `v` (the batch, idx 1..n); takes the stream id
+# as three parameters. Percent signs doubled: the statement has parameters.
+PG_CHAIN_CTE = (
+    "chain(idx, hash) AS (SELECT 0, events_previous_chain_hash(%s, s.base) FROM s "
+    "UNION ALL SELECT v.idx, sha256(chain.hash || "
+    + _PG_ENCODING.replace("%", "%%").format(
+        stream="%s::varchar", version="s.base + v.idx", row="v"
+    )
+    + ") FROM chain JOIN v ON v.idx = chain.idx + 1 CROSS JOIN s)"
+)
+PG_CHAIN_PARAMETERS = 2  # stream ids in PG_CHAIN_CTE
 
 
 def sqlite_hashes(

@@ -1,7 +1,8 @@
 """Tamper evidence and no escape hatch (issue 14).
 
-- Every event gets `chain_hash` (events.integrity.chain): on PostgreSQL a BEFORE INSERT
-  trigger computes it; on SQLite the store does. Rows already stored are hashed here.
+- Every event gets `chain_hash` (events.integrity.chain): on PostgreSQL the append
+  statement computes it, a BEFORE INSERT trigger for rows inserted any other way; on
+  SQLite the store does. Rows already stored are hashed here.
 - Seals and log checks are append-only like the log.
 - The log's guard honours no session setting and no SQLite function any more (0002's
   test-only purge switch is gone): the test suite resets the log as its owner
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-from events.integrity.chain import PG_CHAIN_FUNCTION, chain_hashes
+from events.integrity.chain import PG_CHAIN_FUNCTION, PG_PREVIOUS_FUNCTION, chain_hashes
 
 APPEND_ONLY = ("events_event", "events_seal", "events_log_check")
 GUARDED = ("events_seal", "events_log_check")  # events_event has its triggers since 0002
@@ -82,7 +83,8 @@ SQLITE_GUARDS = (
 
 def _postgresql(schema_editor: Any) -> None:
     schema_editor.execute(PG_GUARD_FUNCTION)
-    schema_editor.execute(PG_CHAIN_FUNCTION)
+    schema_editor.execute(PG_PREVIOUS_FUNCTION)
+    schema_editor.execute(PG_CHAIN_FUNCTION.replace("%", "%%"))  # no parameters here
     schema_editor.execute(
         "CREATE TRIGGER events_event_chain BEFORE INSERT ON events_event "
         "FOR EACH ROW EXECUTE FUNCTION events_event_chain_hash()"
