@@ -87,6 +87,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'tracker.sqlite3'}"),
 }
+# The runtime role (SELECT and INSERT on the log, owns nothing); migrations and projection
+# rebuilds run as the owner when MIGRATION_DATABASE_URL is set (`manage.py db_roles`).
+MIGRATION_DATABASE = (
+    env.db("MIGRATION_DATABASE_URL") if env.str("MIGRATION_DATABASE_URL", default="") else None
+)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from events.integrity.roles import use_owner_connection
 from events.projections.registry import PROJECTORS
 from events.projections.status import events_after, lag_of
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
     def _rebuild(self, name: str | None) -> None:
         if name and name not in PROJECTORS:
             raise CommandError(f"unknown projection {name!r}: choose from {', '.join(PROJECTORS)}")
+        use_owner_connection()  # swapping tables in takes their owner
         total = events_after("")  # counted once: every rebuild reads the whole log
         for projector in [PROJECTORS[name]] if name else PROJECTORS.values():
             with tqdm(total=total, desc=projector.name, unit="ev", file=sys.stderr) as bar:
