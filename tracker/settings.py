@@ -185,10 +185,15 @@ TRACKER_REBUILD_PROCESSES = env.int("TRACKER_REBUILD_PROCESSES", default=os.cpu_
 # Largest accepted request body for the ingest API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
-# --- Ingestion sweep (ingest.tasks.sweep_stuck_articles, run by `celery -A tracker beat`) ---
-# Articles waiting (received/queued) longer than this are queued again: the broker may have
-# been down when they arrived. Longer than a retry's longest back-off (10 minutes).
-TRACKER_SWEEP_AFTER_SECONDS = env.int("TRACKER_SWEEP_AFTER_SECONDS", default=900)
+# --- Ingestion sweep (ingest.tasks.sweep_stuck_articles) ----------------------------------
+# Articles waiting (received/queued) longer than this are queued again: the broker was down
+# when they arrived, the web process died between commit and enqueue, or a worker died with
+# the message unacknowledged. One waiting for a retry (its error recorded) is left alone
+# for the retry's longest back-off (10 minutes) on top.
+TRACKER_SWEEP_AFTER_SECONDS = env.int("TRACKER_SWEEP_AFTER_SECONDS", default=60)
+# Every worker queues a sweep when it starts and then this often, so delivery does not
+# depend on beat (tracker.celery); 0 turns it off. Beat sweeps as well.
+TRACKER_WORKER_SWEEP_EVERY_SECONDS = env.float("TRACKER_WORKER_SWEEP_EVERY_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-articles": {
         "task": "ingest.tasks.sweep_stuck_articles",
