@@ -92,6 +92,13 @@ DATABASES = {
 MIGRATION_DATABASE = (
     env.db("MIGRATION_DATABASE_URL") if env.str("MIGRATION_DATABASE_URL", default="") else None
 )
+if MIGRATION_DATABASE and any(
+    MIGRATION_DATABASE.get(key) != DATABASES["default"].get(key)
+    for key in ("ENGINE", "NAME", "HOST", "PORT")
+):
+    raise environ.ImproperlyConfigured(
+        "MIGRATION_DATABASE_URL must name the same database as DATABASE_URL (another role)"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -104,6 +104,8 @@ def use_owner_connection() -> bool:
     if not owner:
         return False
     connection.close()
-    for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
+    # Only the credentials: the database stays the connection's own (a test database
+    # included); settings refuse an owner URL that names another one.
+    for key in ("USER", "PASSWORD"):
         connection.settings_dict[key] = owner.get(key, "")
     return True
