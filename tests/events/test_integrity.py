@@ -280,3 +280,38 @@ def test_no_session_setting_opens_the_log() -> None:
         cursor.execute("SET LOCAL tracker.allow_purge = 'on'")
         cursor.execute("TRUNCATE events_event")
     assert store.stream_version("hatch-1") == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_chains_and_seals_hold_under_eight_writers_committing_out_of_order() -> None:
+    """Writers of one stream wait for each other's lock and commit out of position order
+    (tests.events.writers): each append still chains to the one committed before it, and
+    seals made while they write cover exactly what verify later finds in their ranges."""
+    import multiprocessing
+    import time
+
+    from tests.events import writers
+
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    name = connection.settings_dict["NAME"]
+    procs = [ctx.Process(target=writers.write_for, args=(name, w, 4.0, out)) for w in range(8)]
+    for p in procs:
+        p.start()
+    committed = []
+    pending = len(procs)
+    while pending:
+        seal_log()
+        while not out.empty():
+            committed += out.get()
+            pending -= 1
+        time.sleep(0.2)
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    seal_log()
+    result = verify_log()
+    assert result.ok, result.describe()
+    assert result.events_checked == len(committed) > 200
+    assert result.seals_checked >= 3 and result.unsealed == 0
