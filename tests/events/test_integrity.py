@@ -315,3 +315,9 @@ def test_chains_and_seals_hold_under_eight_writers_committing_out_of_order() -> 
     assert result.ok, result.describe()
     assert result.events_checked == len(committed) > 200
     assert result.seals_checked >= 3 and result.unsealed == 0
+
+
+def test_beat_seals_every_minute_and_verifies_daily(settings: Any) -> None:
+    schedule = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["events.tasks.seal_log"] == 60
+    assert schedule["events.tasks.verify_log"] == 24 * 3600
