@@ -349,7 +349,7 @@ def _insert_sqlite(
                     occurred_on.isoformat() if occurred_on else None,
                 ]
             )
-        # PostgreSQL's trigger hashes the chain; SQLite's rows are hashed here.
+        # PostgreSQL's append statement hashes the chain (chain.PG_CHAIN_CTE); SQLite's here.
         hashes = chain.sqlite_hashes(cursor, stream_id, base, rows_params)
         params = [p for r, h in zip(rows_params, hashes, strict=True) for p in (*r, h)]
         rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * n)
