@@ -10,7 +10,7 @@ and the canonical encoding is the JSON array
 written as PostgreSQL writes `jsonb` as text: object keys ordered by length then bytes,
 ", " and ": " between items, numbers in decimal notation without exponent, strings
 escaped as JSON, non-ASCII kept. On PostgreSQL the database computes it (the append
-statement, or a trigger for any other insert; migration 0010); on SQLite the store calls
+statement, or a trigger for any other insert; migration 0011); on SQLite the store calls
 `chain_hashes` below. `verify` recomputes it here, in Python, from
 what the rows hold.
 """

@@ -8,7 +8,7 @@
 
 `grant_statements` is idempotent: roles are created when missing (passwords reset when
 present), ownership moved to the owner, and default privileges make the tables that later
-migrations create (as the owner) readable and writable by the runtime role. Migration 0010
+migrations create (as the owner) readable and writable by the runtime role. Migration 0011
 takes UPDATE/DELETE/TRUNCATE on append-only tables back from anyone but the owner.
 """
 

@@ -1,4 +1,4 @@
-"""The integrity tables, beside the log and append-only like it (migration 0010)."""
+"""The integrity tables, beside the log and append-only like it (migration 0011)."""
 
 from django.db import models
 

@@ -2,7 +2,7 @@
 
 PostgreSQL: UPDATE, DELETE and TRUNCATE of events_event raise. SQLite has no TRUNCATE;
 UPDATE and DELETE abort. No session setting opens the log (the escape hatch this migration
-once had is gone, see 0010); the test suite resets it as the tables' owner.
+once had is gone, see 0011); the test suite resets it as the tables' owner.
 """
 
 from typing import Any

@@ -1,7 +1,7 @@
 """`manage.py projections rebuild [NAME]` and `manage.py projections status`.
 
 A rebuild folds the log into fresh tables and swaps them in with the checkpoint in one
-short transaction: readers never see a half-built projection (events.projections.base).
+short transaction: readers never see a half-built projection (events.projections.engine.projector).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from events import store
 from events.integrity.roles import use_owner_connection
-from events.projections.registry import PROJECTORS
-from events.projections.status import events_after, lag_of
+from events.projections.engine.projectors import PROJECTORS
+from events.projections.engine.status import lag_of
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         if name and name not in PROJECTORS:
             raise CommandError(f"unknown projection {name!r}: choose from {', '.join(PROJECTORS)}")
         use_owner_connection()  # swapping tables in takes their owner
-        total = events_after("")  # counted once: every rebuild reads the whole log
+        total = store.events_after("")  # counted once: every rebuild reads the whole log
         for projector in [PROJECTORS[name]] if name else PROJECTORS.values():
             with tqdm(total=total, desc=projector.name, unit="ev", file=sys.stderr) as bar:
                 replayed = projector.rebuild(progress=bar.update)
