@@ -2,24 +2,6 @@ from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 
 
-def _register_sqlite_functions(sender: object, connection: object, **kwargs: object) -> None:
-    """The SQLite log triggers ask `tracker_log_purge_allowed()` before a DELETE.
-
-    It answers from settings (never true outside the test suite's flush). A connection
-    that lacks the function (the sqlite3 shell) fails the trigger, so the log stays closed.
-    """
-    if getattr(connection, "vendor", None) != "sqlite":
-        return
-    from django.conf import settings
-
-    def allowed() -> int:
-        return int(bool(getattr(settings, "TRACKER_ALLOW_LOG_PURGE", False)))
-
-    connection.connection.create_function(  # type: ignore[attr-defined]
-        "tracker_log_purge_allowed", 0, allowed, deterministic=False
-    )
-
-
 def _json_as_text(sender: object, connection: object, **kwargs: object) -> None:
     """PostgreSQL `json` values (tables.JsonDocument) reach Python as text, decoded by the
     field, as Django has psycopg do for jsonb."""
@@ -44,15 +26,16 @@ class EventsConfig(AppConfig):
     verbose_name = "Event log"
 
     def import_models(self) -> None:
-        """The log's tables (events.models), then the read models' (each declared with its
-        rules in events/projections/rules/): importing a model registers it with the app."""
+        """The log's tables (events.models), its seals and checks (events/integrity/tables.py),
+        then the read models' (each declared with its rules in events/projections/rules/):
+        importing a model registers it with the app."""
         super().import_models()
+        import events.integrity.tables
         import events.projections.rules  # noqa: F401
 
     def ready(self) -> None:
         import events.tasks  # noqa: F401  (registers the tasks the projections' wake-ups send)
 
-        connection_created.connect(_register_sqlite_functions, dispatch_uid="events_sqlite_fns")
         connection_created.connect(_json_as_text, dispatch_uid="events_json_as_text")
         from registry.signals import registry_changed
 

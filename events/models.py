@@ -1,9 +1,11 @@
 """The append-only log and its bookkeeping tables.
 
 `Event` rows are written only by `events.store.append` and never changed: database
-triggers (migration 0002) reject UPDATE, DELETE and TRUNCATE. Everything else in the
+triggers (migrations 0002, 0011) reject UPDATE, DELETE and TRUNCATE, and each row carries a
+hash chained to its stream's previous event (events.integrity). Everything else in the
 project is derived from these rows. The read models' tables are declared with their rules
-(events/projections/rules/); the app config registers them (events/apps.py).
+(events/projections/rules/), the seals and log checks in events/integrity/tables.py; the
+app config registers them (events/apps.py).
 """
 
 from typing import Any
@@ -70,6 +72,9 @@ class Event(models.Model):
     metadata = models.JSONField(default=dict)
     recorded_at = models.DateTimeField()
     occurred_on = models.DateField(null=True, blank=True)
+    # sha256 chained to the stream's previous event (events.integrity.chain); null only in
+    # tables copied without the trigger (the store benchmark's raw table)
+    chain_hash = models.BinaryField(max_length=32, null=True, editable=False)
 
     objects = ImmutableQuerySet.as_manager()
 

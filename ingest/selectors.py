@@ -16,14 +16,18 @@ def active_feed(*, slug: str) -> Feed | None:
 
 
 def stuck_article_ids(
-    *, not_touched_since: datetime, statuses: Collection[str] = WAITING, limit: int = 1000
+    *,
+    not_touched_since: datetime,
+    statuses: Collection[str] = WAITING,
+    retrying: bool | None = None,
+    limit: int = 1000,
 ) -> list[int]:
-    """Articles still waiting for a worker (received or queued) and untouched for a while."""
-    return list(
-        Article.objects.filter(status__in=statuses, updated_at__lt=not_touched_since)
-        .order_by("updated_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    """Articles still waiting for a worker (received or queued) and untouched for a while;
+    `retrying`: only those with (True) or without (False) an error recorded."""
+    found = Article.objects.filter(status__in=statuses, updated_at__lt=not_touched_since)
+    if retrying is not None:
+        found = found.exclude(last_error="") if retrying else found.filter(last_error="")
+    return list(found.order_by("updated_at").values_list("pk", flat=True)[:limit])
 
 
 def articles_by_id(*, ids: Collection[int]) -> dict[int, Article]:

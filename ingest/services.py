@@ -31,8 +31,11 @@ from .selectors import WAITING, stuck_article_ids
 
 logger = logging.getLogger(__name__)
 
+# The classification task's longest retry back-off (ingest.tasks.BACKOFF_MAX_SECONDS).
+RETRY_BACKOFF_MAX_SECONDS = 600
 # An article remembers this many of its replaced texts (to refuse them again as old).
 EARLIER_HASHES_KEPT = 20
+
 # What a publish raises when the broker cannot be reached.
 BROKER_ERRORS = (BrokerOperationalError, ConnectionError, OSError)
 
@@ -275,7 +278,13 @@ def sweep_stuck_articles(*, older_than: timedelta | None = None) -> int:
     since = timezone.now() - older_than
     ids = stuck_article_ids(not_touched_since=since, statuses=[ArticleStatus.RECEIVED])
     if _classification_queue_length() == 0:
-        ids += stuck_article_ids(not_touched_since=since, statuses=[ArticleStatus.QUEUED])
+        # A worker died with it, or the broker lost it. One with an error recorded waits
+        # for its retry (held by a worker, not in the queue): only after the longest
+        # back-off is it queued again.
+        queued = [ArticleStatus.QUEUED]
+        ids += stuck_article_ids(not_touched_since=since, statuses=queued, retrying=False)
+        retry_since = since - timedelta(seconds=RETRY_BACKOFF_MAX_SECONDS)
+        ids += stuck_article_ids(not_touched_since=retry_since, statuses=queued, retrying=True)
     return enqueue_classification(article_ids=ids) if ids else 0
 
 

@@ -17,7 +17,7 @@ from events.domain import DomainError
 from ingest.errors import ArticleNotFound
 
 MAX_RETRIES = 5
-BACKOFF_MAX_SECONDS = 600
+BACKOFF_MAX_SECONDS = 600  # = services.RETRY_BACKOFF_MAX_SECONDS
 
 
 class ClassifyArticleTask(Task):

@@ -6,7 +6,6 @@ must never pass by skipping what it was meant to prove.
 
 import os
 import socket
-from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -43,18 +42,3 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def redis_url() -> str:
     return REDIS_URL
-
-
-@pytest.fixture
-def log_purge_blocked(settings: object) -> Iterator[None]:
-    """Turn off the test suite's flush escape hatch, as in production."""
-    from django.db import connection
-
-    settings.TRACKER_ALLOW_LOG_PURGE = False  # type: ignore[attr-defined]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET tracker.allow_purge = 'off'")
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET tracker.allow_purge = 'on'")

@@ -32,6 +32,13 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
         ({"CONN_MAX_AGE": "forever"}, "invalid literal"),
         ({"TRACKER_REVIEW_CONFIDENCE": "high"}, "could not convert"),
+        (
+            {
+                "DATABASE_URL": "postgres://app@127.0.0.1:5432/tracker",
+                "MIGRATION_DATABASE_URL": "postgres://owner@127.0.0.1:5432/elsewhere",
+            },
+            "MIGRATION_DATABASE_URL must name the same database",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_message(env: dict[str, str], message: str) -> None:

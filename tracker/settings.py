@@ -134,6 +134,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'tracker.sqlite3'}"),
 }
+# The runtime role (SELECT and INSERT on the log, owns nothing); migrations and projection
+# rebuilds run as the owner when MIGRATION_DATABASE_URL is set (`manage.py db_roles`).
+MIGRATION_DATABASE = (
+    env.db("MIGRATION_DATABASE_URL") if env.str("MIGRATION_DATABASE_URL", default="") else None
+)
+if MIGRATION_DATABASE and any(
+    MIGRATION_DATABASE.get(key) != DATABASES["default"].get(key)
+    for key in ("ENGINE", "NAME", "HOST", "PORT")
+):
+    raise environ.ImproperlyConfigured(
+        "MIGRATION_DATABASE_URL must name the same database as DATABASE_URL (another role)"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -262,14 +274,28 @@ TRACKER_PUBLIC_URL = env.str("TRACKER_PUBLIC_URL", default="http://127.0.0.1:800
 # Largest accepted request body for the ingest API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
-# --- Ingestion sweep (ingest.tasks.sweep_stuck_articles, run by `celery -A tracker beat`) ---
-# Articles waiting (received/queued) longer than this are queued again: the broker may have
-# been down when they arrived. Longer than a retry's longest back-off (10 minutes).
-TRACKER_SWEEP_AFTER_SECONDS = env.int("TRACKER_SWEEP_AFTER_SECONDS", default=900)
+# --- Ingestion sweep (ingest.tasks.sweep_stuck_articles) ----------------------------------
+# Articles waiting (received/queued) longer than this are queued again: the broker was down
+# when they arrived, the web process died between commit and enqueue, or a worker died with
+# the message unacknowledged. One waiting for a retry (its error recorded) is left alone
+# for the retry's longest back-off (10 minutes) on top.
+TRACKER_SWEEP_AFTER_SECONDS = env.int("TRACKER_SWEEP_AFTER_SECONDS", default=60)
+# Every worker queues a sweep when it starts and then this often, so delivery does not
+# depend on beat (tracker.celery); 0 turns it off. Beat sweeps as well.
+TRACKER_WORKER_SWEEP_EVERY_SECONDS = env.float("TRACKER_WORKER_SWEEP_EVERY_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-articles": {
         "task": "ingest.tasks.sweep_stuck_articles",
         "schedule": env.float("TRACKER_SWEEP_EVERY_SECONDS", default=60.0),
+    },
+    # Tamper evidence (events.integrity): a seal every minute, a full verification daily.
+    "events-seal-log": {
+        "task": "events.tasks.seal_log",
+        "schedule": env.float("TRACKER_SEAL_EVERY_SECONDS", default=60.0),
+    },
+    "events-verify-log": {
+        "task": "events.tasks.verify_log",
+        "schedule": env.float("TRACKER_VERIFY_EVERY_SECONDS", default=86400.0),
     },
     # A projector wake-up can be lost (broker down, worker restart): catch up regardless.
     "events-projections-catch-up": {

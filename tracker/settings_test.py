@@ -1,15 +1,19 @@
-"""Settings for the test suite: the real settings plus one escape hatch.
+"""Settings for the test suite: the real settings on the test database backends.
 
 Django's test flush empties every table between transactional tests. The log's triggers
-refuse that, except on a connection that says `tracker.allow_purge=on` (PostgreSQL) or
-while TRACKER_ALLOW_LOG_PURGE is true (SQLite). Only this module sets them; tests of
-immutability switch it off around the statement they check.
+refuse that to every session; the test backends (tracker.test_databases) empty the
+append-only tables as their owner, inside the flush. Nothing else differs from production
+as far as the log is concerned.
 """
 
 from .settings import *  # noqa: F403
 from .settings import DATABASES
 
-TRACKER_ALLOW_LOG_PURGE = True
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c tracker.allow_purge=on"
+_TEST_BACKENDS = {
+    "django.db.backends.postgresql": "tracker.test_databases.postgresql",
+    "django.db.backends.sqlite3": "tracker.test_databases.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _TEST_BACKENDS.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

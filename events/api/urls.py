@@ -1,8 +1,9 @@
 from django.urls import URLPattern, URLResolver, path
 
-from events.api import export_views, stream, views
+from events.api import export_views, log_head, stream, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("log/head/", log_head.LogHeadView.as_view(), name="log-head"),
     path("events/", views.EventLogView.as_view(), name="event-log"),
     path("events/stream", stream.EventStreamView.as_view(), name="event-stream"),
     path("streams/<str:stream_id>/", views.StreamView.as_view(), name="stream"),

@@ -1,10 +1,8 @@
 """Make the log immutable in the database itself, whatever client talks to it.
 
-PostgreSQL: UPDATE, DELETE and TRUNCATE of events_event raise. The one exception is a
-TRUNCATE on a connection started with `-c tracker.allow_purge=on`, which only the test
-settings use (Django's test flush truncates every table). SQLite has no TRUNCATE; UPDATE
-and DELETE abort, DELETE only passing while `tracker_log_purge_allowed()` (registered by
-events.apps for the test suite) answers 1.
+PostgreSQL: UPDATE, DELETE and TRUNCATE of events_event raise. SQLite has no TRUNCATE;
+UPDATE and DELETE abort. No session setting opens the log (the escape hatch this migration
+once had is gone, see 0011); the test suite resets it as the tables' owner.
 """
 
 from typing import Any
@@ -14,9 +12,6 @@ from django.db import migrations
 PG_INSTALL = r"""
 CREATE OR REPLACE FUNCTION events_log_is_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE' AND current_setting('tracker.allow_purge', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
     RAISE EXCEPTION 'events_event is append-only: %% is not allowed', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
@@ -44,7 +39,6 @@ SQLITE_INSTALL = [
     """CREATE TRIGGER events_event_no_update BEFORE UPDATE ON events_event
        BEGIN SELECT RAISE(ABORT, 'events_event is append-only: UPDATE is not allowed'); END""",
     """CREATE TRIGGER events_event_no_delete BEFORE DELETE ON events_event
-       WHEN NOT tracker_log_purge_allowed()
        BEGIN SELECT RAISE(ABORT, 'events_event is append-only: DELETE is not allowed'); END""",
 ]
 SQLITE_REMOVE = [

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from events.integrity import chain
 from events.store.base import (
     COLUMNS,
     ConcurrencyError,
@@ -57,15 +58,17 @@ horizon AS (
 )"""
 
 # One statement, one round trip: bump the stream row ({bump}, base.bump) and insert the
-# batch ({rows}: one VALUES row per event) only if the bump matched the expected version.
+# batch ({rows}: one VALUES row per event) only if the bump matched the expected version,
+# each row with its chain hash (chain.PG_CHAIN_CTE: set-based, after the bump's lock).
 INSERT_BATCH = (
-    "WITH s AS ({bump}), "
+    "WITH RECURSIVE s AS ({bump}), "
     "v(idx, event_id, type, schema_version, data, metadata, recorded_at, occurred_on) "
-    "AS (VALUES {rows}) "
+    f"AS (VALUES {{rows}}), {chain.PG_CHAIN_CTE} "
     "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "
-    "metadata, recorded_at, occurred_on) "
+    "metadata, recorded_at, occurred_on, chain_hash) "
     "SELECT %s, s.base + v.idx, v.event_id, v.type, v.schema_version, v.data, v.metadata, "
-    f"v.recorded_at, v.occurred_on FROM s CROSS JOIN v ORDER BY v.idx RETURNING {COLUMNS}"
+    "v.recorded_at, v.occurred_on, chain.hash FROM s CROSS JOIN v "
+    f"JOIN chain ON chain.idx = v.idx ORDER BY v.idx RETURNING {COLUMNS}"
 )
 INSERT_ROW = (
     "(%s::int, %s::uuid, %s::varchar, %s::smallint, %s::jsonb, %s::jsonb, "
@@ -125,7 +128,8 @@ class PostgreSQLStore(EventStore):
         bump_sql, bump_params = bump(stream_id, len(events), expected_version)
         values = [v for row in self.value_rows(events, ids, timezone.now()) for v in row]
         sql = INSERT_BATCH.format(bump=bump_sql, rows=", ".join([INSERT_ROW] * len(events)))
-        rows = fetch_prepared(sql, [*bump_params, *values, stream_id])
+        chain_params = [stream_id] * chain.PG_CHAIN_PARAMETERS
+        rows = fetch_prepared(sql, [*bump_params, *values, *chain_params, stream_id])
         recorded = [row_to_event(r) for r in rows]
         if not recorded:
             raise ConcurrencyError(stream_id, expected_version, self.current_version(stream_id))

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from events.integrity import chain
 from events.store.base import (
     COLUMNS,
     ConcurrencyError,
@@ -24,9 +25,9 @@ from events.store.base import (
 # {rows}: one "(%s, ...)" per event.
 INSERT_BATCH = (
     "INSERT INTO events_event (stream_id, version, event_id, type, schema_version, data, "
-    f"metadata, recorded_at, occurred_on) VALUES {{rows}} RETURNING {COLUMNS}"
+    f"metadata, recorded_at, occurred_on, chain_hash) VALUES {{rows}} RETURNING {COLUMNS}"
 )
-INSERT_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+INSERT_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 READ_ALL = (
     f"SELECT {COLUMNS} FROM events_event WHERE position > %s{{filters}} ORDER BY position LIMIT %s"
 )
@@ -52,20 +53,25 @@ class SQLiteStore(EventStore):
             if row is None:
                 raise ConcurrencyError(stream_id, expected_version, self.current_version(stream_id))
             base = int(row[0])
-            params: list[Any] = []
+            rows: list[list[Any]] = []
             for values in self.value_rows(events, ids, timezone.now()):
                 idx, event_id, type_, schema_version, data, metadata, recorded_at, on = values
-                params += [
-                    stream_id,
-                    base + idx,
-                    event_id,
-                    type_,
-                    schema_version,
-                    data,
-                    metadata,
-                    recorded_at.isoformat(),
-                    on.isoformat() if on else None,
-                ]
+                rows.append(
+                    [
+                        stream_id,
+                        base + idx,
+                        event_id,
+                        type_,
+                        schema_version,
+                        data,
+                        metadata,
+                        recorded_at.isoformat(),
+                        on.isoformat() if on else None,
+                    ]
+                )
+            # PostgreSQL's append statement hashes the chain (chain.PG_CHAIN_CTE); SQLite's here.
+            hashes = chain.sqlite_hashes(cursor, stream_id, base, rows)
+            params = [p for r, h in zip(rows, hashes, strict=True) for p in (*r, h)]
             cursor.execute(INSERT_BATCH.format(rows=", ".join([INSERT_ROW] * len(events))), params)
             recorded = [row_to_event(r) for r in cursor.fetchall()]
         recorded.sort(key=lambda e: e.version)

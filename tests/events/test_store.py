@@ -141,7 +141,6 @@ def _raw(sql: str) -> None:
         cursor.execute(sql)
 
 
-@pytest.mark.usefixtures("log_purge_blocked")
 def test_raw_sql_cannot_update_or_delete_the_log() -> None:
     store.append("imm-1", [_event(1)], expected_version=0)
     with pytest.raises(DatabaseError, match="append-only"):
@@ -153,7 +152,6 @@ def test_raw_sql_cannot_update_or_delete_the_log() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.usefixtures("log_purge_blocked")
 def test_raw_sql_cannot_truncate_the_log() -> None:
     store.append("imm-2", [_event(1)], expected_version=0)
     with pytest.raises(DatabaseError, match="append-only: TRUNCATE"):
@@ -161,7 +159,6 @@ def test_raw_sql_cannot_truncate_the_log() -> None:
     assert Event.objects.count() == 1
 
 
-@pytest.mark.usefixtures("log_purge_blocked")
 def test_orm_cannot_update_or_delete_the_log() -> None:
     store.append("imm-3", [_event(1)], expected_version=0)
     with pytest.raises(PermissionError):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from events import store
+from events.integrity.roles import use_owner_connection
 from events.projections.engine.projectors import PROJECTORS
 from events.projections.engine.status import lag_of
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
     def _rebuild(self, name: str | None) -> None:
         if name and name not in PROJECTORS:
             raise CommandError(f"unknown projection {name!r}: choose from {', '.join(PROJECTORS)}")
+        use_owner_connection()  # swapping tables in takes their owner
         total = store.events_after("")  # counted once: every rebuild reads the whole log
         for projector in [PROJECTORS[name]] if name else PROJECTORS.values():
             with tqdm(total=total, desc=projector.name, unit="ev", file=sys.stderr) as bar:
