@@ -23,6 +23,10 @@ In-flight xids that pg_stat_activity attributes to another database are therefor
 out of the horizon; an in-flight xid it cannot attribute (its backend just committed, a
 prepared transaction) is kept, so the refinement can only hold readers back, never skip.
 SQLite has a single writer, so position order is commit order there.
+
+Reads (`read_all`, `read_stream`, `head_cursor`) go to a streaming replica inside
+`replicas.replica_reads()`, where the same horizon holds (events.replicas); appends always
+go to the primary.
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from . import upcasting
+from . import replicas, upcasting
 
 Json = dict[str, Any]
 
@@ -294,7 +299,10 @@ def _insert_postgresql(
         "v.recorded_at, v.occurred_on FROM s CROSS JOIN v ORDER BY v.idx "
         f"RETURNING {_COLUMNS}"
     )
-    recorded = [_row_to_event(r) for r in _fetch_prepared(sql, [*bump_params, *values, stream_id])]
+    recorded = [
+        _row_to_event(r)
+        for r in _fetch_prepared(connection, sql, [*bump_params, *values, stream_id])
+    ]
     if not recorded:
         raise ConcurrencyError(stream_id, expected_version, _current_version(stream_id))
     recorded.sort(key=lambda e: e.version)
@@ -376,7 +384,7 @@ def read_stream(stream_id: str, *, up_to_version: int | None = None) -> list[Rec
     if up_to_version is not None:
         sql += " AND version <= %s"
         params.append(up_to_version)
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql + " ORDER BY version", params)
         return [_row_to_event(r) for r in cursor.fetchall()]
 
@@ -414,6 +422,7 @@ def read_all(
     if limit < 1:
         raise ValueError("limit must be >= 1")
     tx_id, position = parse_cursor(after)
+    db = _reading()
     filters = ""
     params: list[Any] = []
     if types:
@@ -422,7 +431,7 @@ def read_all(
     if stream_id:
         filters += " AND stream_id = %s"
         params.append(stream_id)
-    if connection.vendor == "postgresql":
+    if db.vendor == "postgresql":
         sql = (
             f"{_HORIZON_CTE} SELECT {_COLUMNS} FROM events_event, horizon "
             "WHERE (tx_id, position) > (%s::text::xid8, %s) AND tx_id < horizon.xid"
@@ -435,14 +444,22 @@ def read_all(
             "ORDER BY position LIMIT %s"
         )
         params = [position, *params, limit]
-    if connection.vendor == "postgresql":
-        return [_row_to_event(r) for r in _fetch_prepared(sql, params)]
-    with connection.cursor() as cursor:
+    if db.vendor == "postgresql":
+        return [_row_to_event(r) for r in _fetch_prepared(db, sql, params)]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return [_row_to_event(r) for r in cursor.fetchall()]
 
 
-def _fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _reading() -> BaseDatabaseWrapper:
+    """The connection reads go to: a replica inside `replicas.replica_reads()`, else the
+    primary (events.replicas)."""
+    return connections[replicas.read_alias()]
+
+
+def _fetch_prepared(
+    db: BaseDatabaseWrapper, sql: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
     """Run a hot statement on PostgreSQL through psycopg's own cursor.
 
     Django's cursor binds parameters client-side, so PostgreSQL parses and plans the
@@ -450,22 +467,23 @@ def _fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     statement it has seen a few times. Same connection and transaction; errors still
     surface as Django's database exceptions.
     """
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+    db.ensure_connection()
+    with db.wrap_database_errors, db.connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def head_cursor() -> str:
     """The cursor of the newest event `read_all` would return now ('' for an empty log)."""
-    if connection.vendor == "postgresql":
+    db = _reading()
+    if db.vendor == "postgresql":
         sql = (
             f"{_HORIZON_CTE} SELECT tx_id, position FROM events_event, horizon "
             "WHERE tx_id < horizon.xid ORDER BY tx_id DESC, position DESC LIMIT 1"
         )
     else:
         sql = "SELECT 0, position FROM events_event ORDER BY position DESC LIMIT 1"
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
     return format_cursor(int(row[0] or 0), int(row[1])) if row else ""

@@ -6,7 +6,10 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+from tracker.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/ingest/", include("ingest.api.urls")),
     path("api/", include("events.api.urls")),
