@@ -393,17 +393,21 @@ def read_stream(stream_id: str, *, up_to_version: int | None = None) -> list[Rec
 # that may belong to this database, or the snapshot's xmax when there is none. Rows with a
 # smaller tx_id were written by transactions that have ended. pg_stat_activity shows xids
 # as 32-bit `xid`; an xid8's low 32 bits identify it among the ones in flight.
+# On a hot standby the snapshot lists no in-flight xids at all (the standby keeps them with
+# the subtransactions, which pg_current_snapshot() leaves out) although its xmin is right,
+# and pg_stat_activity there knows nothing of the primary's sessions: the horizon is xmin.
 _HORIZON_CTE = """WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
 foreign_xids AS (
     SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
     WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
 ),
 horizon AS (
-    SELECT COALESCE(
+    SELECT CASE WHEN pg_is_in_recovery() THEN (SELECT pg_snapshot_xmin(s) FROM snap)
+    ELSE COALESCE(
         (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
          WHERE mod(x::text::bigint, 4294967296) NOT IN (SELECT xid32 FROM foreign_xids)),
         (SELECT pg_snapshot_xmax(s) FROM snap)
-    ) AS xid
+    ) END AS xid
 )"""
 
 
