@@ -8,13 +8,13 @@ back, so commits land out of position order; meanwhile this process walks
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from tests.support import standby
@@ -47,17 +47,9 @@ def reads_on_standby(
         "HOST": "127.0.0.1",
         "PORT": server.port,
     }
-    primary_settings = dict(connections.settings["default"])
-    configured = connections.configure_settings({"default": primary_settings, ALIAS: config})
-    connections.settings[ALIAS] = configured[ALIAS]
     settings.TRACKER_REPLICA_DATABASES = [ALIAS]  # type: ignore[attr-defined]
-    try:
-        with django_db_blocker.unblock():
-            yield server
-    finally:
-        connections[ALIAS].close()
-        del connections[ALIAS]
-        del connections.settings[ALIAS]
+    with standby.database_aliases({ALIAS: config}), django_db_blocker.unblock():
+        yield server
 
 
 class NaiveReader:
@@ -151,3 +143,58 @@ def test_cursor_walk_on_a_hot_standby_under_eight_writers(
         assert event["version"] > last_version.get(event["stream_id"], 0), "stream order broken"
         last_version[event["stream_id"]] = event["version"]
     assert all(lag == "unknown" or float(lag) >= 0 for lag in lags)
+
+
+def test_a_standby_that_stops_replaying_says_how_far_behind_it_is(
+    pair: tuple[standby.Server, standby.Server], reads_on_standby: standby.Server
+) -> None:
+    primary, replica = pair
+    client = APIClient()
+    with replica.connect() as db:
+        db.execute("SELECT pg_wal_replay_pause()")
+    try:
+        with primary.connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS lag_probe (at timestamptz)")
+            db.execute("INSERT INTO lag_probe VALUES (now())")
+        time.sleep(1.5)
+        paused = client.get("/api/events/")
+    finally:
+        with replica.connect() as db:
+            db.execute("SELECT pg_wal_replay_resume()")
+    standby.wait_until_replayed(primary, replica)
+    resumed = client.get("/api/events/")
+    print(
+        f"\nX-Replica-Lag while replay was paused: {paused.headers['X-Replica-Lag']} s; "
+        f"once resumed: {resumed.headers['X-Replica-Lag']} s"
+    )
+    assert paused.status_code == resumed.status_code == 200
+    assert float(paused.headers["X-Replica-Lag"]) >= 1.5
+    assert float(resumed.headers["X-Replica-Lag"]) == 0.0
+
+
+def test_status_and_healthz_report_the_standby_configured_by_url(
+    pair: tuple[standby.Server, standby.Server],
+) -> None:
+    primary, replica = pair
+    standby.wait_until_replayed(primary, replica)
+    env = {"DATABASE_URL": primary.url(), "DATABASE_REPLICA_URLS": replica.url()}
+    status = standby.manage(env, "projections", "status")
+    health = standby.manage(
+        env,
+        "shell",
+        "-c",
+        "from django.test import Client; r = Client().get('/healthz'); "
+        "print(r.status_code); print(r.content.decode())",
+    )
+    with primary.connect() as db:
+        events = db.execute("SELECT count(*) FROM events_event").fetchone()
+    print(f"\n{status}{health}")
+    replica_line = [line for line in status.splitlines() if line.startswith("replica ")]
+    assert replica_line and "replica_1: 0.000 s behind, 0 events behind" in replica_line[0]
+    assert "streaming" in replica_line[0] and "NOT" not in replica_line[0]
+    code, body = health.strip().splitlines()[-2:]
+    report = json.loads(body)
+    assert code == "200" and report["status"] == "ok"
+    (one,) = report["replicas"]
+    assert (one["alias"], one["in_recovery"], one["streaming"]) == ("replica_1", True, True)
+    assert one["events_behind"] == 0 and events and events[0] > 0 and one["head"]

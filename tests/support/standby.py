@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -152,18 +153,50 @@ def _answers(server: Server) -> bool:
         return False
 
 
-def migrate(server: Server) -> None:
-    """The project's schema on `server` (manage.py migrate in a process of its own)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
-    env.update(DATABASE_URL=server.url(), DJANGO_SETTINGS_MODULE="tracker.settings")
-    env.pop("DATABASE_REPLICA_URLS", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command in a process of its own with `env` set; its stdout."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "DATABASE_"))
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
-        check=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
+        capture_output=True,
+        text=True,
         timeout=300,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed: {done.stderr[-3000:]}")
+    return done.stdout
+
+
+def migrate(server: Server) -> None:
+    """The project's schema on `server`."""
+    manage({"DATABASE_URL": server.url()}, "migrate", "--noinput", "-v", "0")
+
+
+@contextlib.contextmanager
+def database_aliases(configs: dict[str, dict[str, Any]]) -> Iterator[None]:
+    """Database aliases added to Django's connections for a while (what
+    DATABASE_REPLICA_URLS configures at start-up), closed and removed on exit.
+
+    Only the connections are added, not their settings: Django's test cases refuse a
+    configured alias a test did not declare, but allow connections made on the fly."""
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    primary = dict(connections["default"].settings_dict)
+    configured = connections.configure_settings({"default": primary, **configs})
+    for alias in configs:
+        backend = load_backend(configured[alias]["ENGINE"])
+        connections[alias] = backend.DatabaseWrapper(configured[alias], alias)
+    try:
+        yield
+    finally:
+        for alias in configs:
+            connections[alias].close()
+            del connections[alias]
 
 
 def write_on(database_url: str, writer: int, seconds: float, out: Queue) -> None:
