@@ -38,8 +38,12 @@ def replica_aliases() -> list[str]:
 
 
 def read_alias() -> str:
-    """Where a read in this scope goes: the scope's replica, else the primary."""
-    return _reading_from.get() or DEFAULT_DB_ALIAS
+    """Where a read in this scope goes: the scope's replica, else the primary. Inside a
+    transaction on the primary it is the primary: what is read there may be written back."""
+    alias = _reading_from.get()
+    if alias is None or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    return alias
 
 
 @contextmanager
@@ -113,9 +117,10 @@ class ReplicaLag:
 
 # Caught up (received WAL all replayed while streaming): no lag, however long ago the last
 # transaction was. Otherwise the age of the newest replayed commit: what the replica's
-# answers may lack is at most that old.
+# answers may lack is at most that old. Only the WAL receiver's pid is shown to a role
+# without pg_read_all_stats, so its presence is what "streaming" means here.
 _LAG_SQL = """SELECT pg_is_in_recovery(),
-    EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
+    EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL),
     pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn(),
     EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8"""
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +26,7 @@ from events.models import Event
 from tests.support import standby
 from tracker.middleware import ReplicaReadsMiddleware
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -74,6 +74,8 @@ def test_writes_and_the_ingest_api_stay_on_the_primary(aliases: Any) -> None:
         assert lag is not None and replicas.read_alias() == lag.alias != DEFAULT_DB_ALIAS
         assert router.db_for_read(Event) == lag.alias
         assert router.db_for_write(Event) == DEFAULT_DB_ALIAS
+        with transaction.atomic():
+            assert router.db_for_read(Event) == DEFAULT_DB_ALIAS
     assert router.db_for_read(Event) == DEFAULT_DB_ALIAS
     assert router.allow_migrate("replica_a", "events") is False
 
