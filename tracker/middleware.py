@@ -25,9 +25,11 @@ class DropMalformedCookiesMiddleware:
         return self.get_response(request)
 
 
-# Read API requests answer from a replica; the ingest API (it writes) stays on the primary.
+# Read API requests answer from a replica; the ingest API (it writes) stays on the primary,
+# and so do the live log's waits (the SSE stream, long polls with ?wait=): they wake on the
+# primary's NOTIFY, and a replica may not have replayed the event that woke them yet.
 REPLICA_READ_PREFIXES = ("/api/",)
-PRIMARY_ONLY_PREFIXES = ("/api/ingest/",)
+PRIMARY_ONLY_PREFIXES = ("/api/ingest/", "/api/events/stream")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -36,6 +38,7 @@ def reads_from_replica(request: HttpRequest) -> bool:
         request.method in SAFE_METHODS
         and request.path.startswith(REPLICA_READ_PREFIXES)
         and not request.path.startswith(PRIMARY_ONLY_PREFIXES)
+        and "wait" not in request.GET
     )
 
 

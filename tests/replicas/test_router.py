@@ -24,7 +24,7 @@ from bench.processes import ROOT, free_port
 from events import replicas
 from events.models import Event
 from tests.support import standby
-from tracker.middleware import ReplicaReadsMiddleware
+from tracker.middleware import ReplicaReadsMiddleware, reads_from_replica
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -66,10 +66,13 @@ def test_the_log_read_runs_on_the_replica(aliases: Any) -> None:
     assert any("events_proj" in q["sql"] for q in on_replica.captured_queries)
 
 
-def test_writes_and_the_ingest_api_stay_on_the_primary(aliases: Any) -> None:
+def test_writes_the_ingest_api_and_the_live_log_stay_on_the_primary(aliases: Any) -> None:
     response = APIClient().post("/api/ingest/nofeed/articles", {}, format="json")
     assert 400 <= response.status_code < 500
     assert "X-Read-From" not in response.headers
+    for path in ("/api/events/stream", "/api/events/?wait=1"):
+        assert not reads_from_replica(RequestFactory().get(path)), path
+    assert reads_from_replica(RequestFactory().get("/api/events/?after=1-2"))
     with replicas.replica_reads() as lag:
         assert lag is not None and replicas.read_alias() == lag.alias != DEFAULT_DB_ALIAS
         assert router.db_for_read(Event) == lag.alias
