@@ -7,13 +7,13 @@ within it sees one history. Everything else (services, the projector, the admin,
 reads and writes on the primary, where it sees its own writes. `ReplicaRouter` answers the
 ORM; the store's raw SQL asks `read_alias()`.
 
-Why the log cursor stays gap-free on a hot standby: a standby's snapshot holds every xid
-the primary had handed out and not yet ended in the WAL replayed so far (a standby counts
-any xid below the newest one it has seen as running until it replays that xid's end), and
-a transaction's rows become visible when its commit is replayed. So `tx_id < horizon`
-means the same there as on the primary: every transaction below the horizon has ended,
-and none can add a row behind the cursor (tests/events/test_standby_cursor.py proves it
-on a real standby under eight writers).
+Why the log cursor stays gap-free on a hot standby: a standby's snapshot counts as running
+every xid the primary had handed out and not yet ended in the WAL replayed so far (any xid
+below the newest one it has seen, until it replays that xid's end), and a transaction's
+rows become visible when its commit is replayed. So below the snapshot's xmin every
+transaction has ended there too, and none can add a row behind the cursor; the store reads
+up to xmin on a standby, whose snapshot lists no in-flight xids (events.store).
+tests/replicas/test_standby_cursor.py proves it on a real standby under eight writers.
 """
 
 from __future__ import annotations
