@@ -6,6 +6,8 @@ COPY tracker tracker
 COPY registry registry
 COPY events events
 COPY ingest ingest
+COPY newsroom newsroom
+COPY bench bench
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=tracker.settings_production SECRET_KEY=build-only \

@@ -42,8 +42,8 @@ def _populate(size: int, stdout: TextIO) -> tuple[str, list[str]]:
     from rest_framework.authtoken.models import Token
 
     from bench.replay import load
-    from events.projections.registry import PROJECTORS
-    from events.projections.tables import IncidentRow
+    from events.projections.engine.projectors import PROJECTORS
+    from events.projections.rules.incidents import IncidentRow
 
     load(size, stdout)
     for projector in PROJECTORS.values():

@@ -158,8 +158,8 @@ def rebuild_in_own_process(name: str | None) -> tuple[float, int]:
 def _check(events: int) -> list[str]:
     """The rebuilt tables hold what the log says (cheap spot checks, not the full fold)."""
     from events.models import Checkpoint
-    from events.projections.stream_type_counts import table_counts
-    from events.projections.tables import ForceLevel, IncidentRow, Stance, Ultimatum
+    from events.projections.rules import ForceLevel, IncidentRow, Stance, Ultimatum
+    from events.projections.rules.stream_type_counts import table_counts
 
     problems = []
     counted = sum(table_counts().values())
@@ -180,8 +180,8 @@ def _check(events: int) -> list[str]:
 
 
 def run(stdout: TextIO, seconds: float | None = None, size: int | None = None) -> None:
-    from events.projections.registry import PROJECTORS
-    from events.projections.shares import share_count
+    from events.projections.engine.projectors import PROJECTORS
+    from events.projections.engine.shares import share_count
 
     size = size or DEFAULT_SIZE
     creation = connection.creation

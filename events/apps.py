@@ -33,7 +33,7 @@ def _json_as_text(sender: object, connection: object, **kwargs: object) -> None:
 def _refresh_forces_after_registry_edit(**kwargs: object) -> None:
     """Which place names mean a whole country decides the force rows' keys, so a registry
     edit recomputes them (once the edit commits)."""
-    from events.projections.wakeup import request_force_refresh
+    from events.projections.engine.wakeup import request_force_refresh
 
     request_force_refresh()
 
@@ -43,7 +43,15 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Event log"
 
+    def import_models(self) -> None:
+        """The log's tables (events.models), then the read models' (each declared with its
+        rules in events/projections/rules/): importing a model registers it with the app."""
+        super().import_models()
+        import events.projections.rules  # noqa: F401
+
     def ready(self) -> None:
+        import events.tasks  # noqa: F401  (registers the tasks the projections' wake-ups send)
+
         connection_created.connect(_register_sqlite_functions, dispatch_uid="events_sqlite_fns")
         connection_created.connect(_json_as_text, dispatch_uid="events_json_as_text")
         from registry.signals import registry_changed

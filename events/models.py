@@ -2,7 +2,8 @@
 
 `Event` rows are written only by `events.store.append` and never changed: database
 triggers (migration 0002) reject UPDATE, DELETE and TRUNCATE. Everything else in the
-project is derived from these rows.
+project is derived from these rows. The read models' tables are declared with their rules
+(events/projections/rules/); the app config registers them (events/apps.py).
 """
 
 from typing import Any
@@ -109,28 +110,3 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.cursor or 'start'}"
-
-
-class StreamTypeCount(models.Model):
-    """The smallest real projection: how many events of each type each kind of stream has.
-
-    It proves the projector machinery (checkpoint, exactly-once batches, rebuild).
-    """
-
-    stream_type = models.CharField(max_length=100)
-    event_type = models.CharField(max_length=100)
-    count = models.BigIntegerField(default=0)
-
-    class Meta:
-        db_table = "events_proj_stream_type_count"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["stream_type", "event_type"], name="stream_type_count_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stream_type}/{self.event_type}: {self.count}"
-
-
-from events.projections.tables import *  # noqa: E402,F403  (projection read models)

@@ -5,14 +5,14 @@ middleware) or an export opens `replica_reads()`, which picks the next replica r
 and holds it for the whole scope, so one answer comes from one replica and a cursor walk
 within it sees one history. Everything else (services, the projector, the admin, tasks)
 reads and writes on the primary, where it sees its own writes. `ReplicaRouter` answers the
-ORM; the store's raw SQL asks `read_alias()`.
+ORM; the store's raw SQL asks `read_alias()` (events.store.base.reading).
 
 Why the log cursor stays gap-free on a hot standby: a standby's snapshot counts as running
 every xid the primary had handed out and not yet ended in the WAL replayed so far (any xid
 below the newest one it has seen, until it replays that xid's end), and a transaction's
 rows become visible when its commit is replayed. So below the snapshot's xmin every
 transaction has ended there too, and none can add a row behind the cursor; the store reads
-up to xmin on a standby, whose snapshot lists no in-flight xids (events.store).
+up to xmin on a standby, whose snapshot lists no in-flight xids (events.store.postgresql).
 tests/replicas/test_standby_cursor.py proves it on a real standby under eight writers.
 """
 
@@ -153,7 +153,7 @@ def replica_head(alias: str) -> str:
 def replica_report(alias: str) -> dict[str, Any]:
     """A replica's lag in seconds and in events: how many events the primary's log holds
     beyond the replica's head (for /healthz and `projections status`). Down: an error."""
-    from events.projections.status import events_after
+    from events import store
 
     try:
         lag = lag_of(alias)
@@ -161,4 +161,4 @@ def replica_report(alias: str) -> dict[str, Any]:
     except DatabaseError as error:
         connections[alias].close()
         return {"alias": alias, "error": str(error).strip().splitlines()[0]}
-    return {**lag.as_json(), "head": head, "events_behind": events_after(head)}
+    return {**lag.as_json(), "head": head, "events_behind": store.events_after(head)}

@@ -28,10 +28,13 @@ from events.domain import (
     IncidentFields,
     Method,
     Source,
+    describe_validation_error,
+    fold,
+    incident_state,
     stream_id_for,
     validate_payload,
 )
-from events.projections import incident_state, request_catch_up
+from events.projections import request_catch_up
 from events.signals import incident_event_recorded
 
 # Namespace of the deterministic event and incident ids derived from article content.
@@ -54,21 +57,22 @@ def _append_incident_event(
     occurred_on: date | None = None,
 ) -> store.RecordedEvent:
     data = validate_payload(event_type, {**payload, "incident_id": str(incident_id)})
-    recorded = store.append(
-        stream_id_for(incident_id),
-        [
-            store.NewEvent(
-                type=event_type,
-                data=data,
-                metadata=dict(metadata or {}),
-                event_id=event_id,
-                occurred_on=occurred_on,
-            )
-        ],
-        expected_version=expected_version,
+    event = store.NewEvent(
+        type=event_type,
+        data=data,
+        metadata=dict(metadata or {}),
+        event_id=event_id,
+        occurred_on=occurred_on,
     )
-    incident_event_recorded.send(sender=_append_incident_event, event=recorded[0])
-    return recorded[0]
+    # One transaction with what the signal's receivers write (the ingest app's matching
+    # keys): on PostgreSQL a lone append commits by itself, and a receiver failing after
+    # it would leave an event whose keys were never written.
+    with transaction.atomic():
+        [recorded] = store.append(
+            stream_id_for(incident_id), [event], expected_version=expected_version
+        )
+        incident_event_recorded.send(sender=_append_incident_event, event=recorded)
+    return recorded
 
 
 def _require_incident(incident_id: uuid.UUID) -> None:
@@ -176,7 +180,7 @@ def incident_state_at(
 ) -> incident_state.IncidentState:
     """The incident folded from its stream (up to `version`), straight from the log."""
     stream_id = stream_id_for(incident_id)
-    states = incident_state.fold_incidents(store.read_stream(stream_id, up_to_version=version))
+    states = fold.fold_incidents(store.read_stream(stream_id, up_to_version=version))
     if stream_id not in states:
         raise DomainError(f"incident_id: no incident {incident_id}")
     return states[stream_id]
@@ -188,10 +192,7 @@ def _changed_fields(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> 
     try:
         merged = IncidentFields.model_validate({**current, **proposed}).model_dump(mode="json")
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in item['loc']) or 'fields'}: {item['msg']}"
-            for item in error.errors()
-        )
+        problems = describe_validation_error(error, whole="fields")
         raise DomainError(f"IncidentCorrected: {problems}") from None
     return {key: merged[key] for key in proposed if merged.get(key) != current.get(key)}
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree.ElementTree import ParseError
@@ -25,10 +26,20 @@ from django.utils.html import strip_tags
 
 MAX_BATCH = 100
 REQUIRED_FIELDS = ("external_id", "url", "title", "body", "published_at")
-OPTIONAL_FIELDS = ("outlet", "language")
+OPTIONAL_FIELDS = ("outlet", "language", "updated_at", "sequence")
 LIMITS = {"external_id": 300, "url": 2000, "title": 1000, "outlet": 200, "language": 12}
 # Query parameters that say where a reader came from, not which article it is.
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.I)
+# Dates a news article can carry: none before this, none more than a day ahead of the
+# server's clock (time zones and clock skew). Year 1 or 9999 is a broken feed, not news.
+EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+MAX_SEQUENCE = 2**63 - 1  # a PostgreSQL bigint
+# An element with more attributes than this is no feed entry: expat checks duplicate
+# attributes in quadratic time, so 100,000 of them would hold a worker for minutes.
+MAX_XML_ATTRIBUTES = 100
+_XML_TAG = re.compile(rb"<[^<>]*>")
+_XML_ATTRIBUTE = re.compile(rb"=\s*[\"']")
 
 
 class PayloadError(ValueError):
@@ -48,6 +59,8 @@ class ArticleDraft:
     published_at: datetime | None = None
     outlet: str = ""
     language: str = ""
+    updated_at: datetime | None = None  # the feed's version of the article, if it says
+    sequence: int | None = None  # or the feed's own ordering of its versions
 
     @property
     def canonical_url(self) -> str | None:
@@ -70,11 +83,11 @@ def canonicalize_url(url: str) -> str | None:
         return None
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
+    port = parts.port  # _url refused the URLs whose port is no number in 0-65535
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
     ):
-        host = f"{host}:{parts.port}"
+        host = f"{host}:{port}"
     query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -109,10 +122,29 @@ def _text(obj: dict[str, Any], name: str, where: str, *, required: bool) -> str:
 
 
 def _url(value: str, field: str) -> str:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises on a port that is no number in 0-65535
+    except ValueError as error:  # "https://[::1/x", "https://host:99999/"
+        raise PayloadError(field, f"not a valid URL: {error}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PayloadError(field, "must be an absolute http(s) URL")
     return value
+
+
+def check_date_range(value: datetime, field: str) -> datetime:
+    """The datetime in UTC when a news article can carry it; PayloadError otherwise."""
+    try:
+        in_utc = value.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 at +01:00, year 9999 at -05:00
+        raise PayloadError(field, f"{value.isoformat()} is out of range") from None
+    latest = datetime.now(UTC) + FUTURE_SLACK
+    if not EARLIEST_DATE <= in_utc <= latest:
+        raise PayloadError(
+            field,
+            f"{in_utc.date().isoformat()} is out of range: from {EARLIEST_DATE.year} to tomorrow",
+        )
+    return in_utc
 
 
 def parse_published(value: Any, field: str) -> datetime | None:
@@ -127,8 +159,18 @@ def parse_published(value: Any, field: str) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise PayloadError(field, f"{value!r} is not an ISO 8601 date or datetime")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        raise PayloadError(field, f"{value[:60]!r} is not an ISO 8601 date or datetime")
+    return check_date_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC), field)
+
+
+def _sequence(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(field, "must be an integer")
+    if not 0 <= value <= MAX_SEQUENCE:
+        raise PayloadError(field, f"must be between 0 and {MAX_SEQUENCE}")
+    return value
 
 
 def parse_article_object(obj: Any, where: str = "") -> ArticleDraft:
@@ -147,6 +189,8 @@ def parse_article_object(obj: Any, where: str = "") -> ArticleDraft:
         published_at=parse_published(obj["published_at"], f"{where}published_at"),
         outlet=_text(obj, "outlet", where, required=False),
         language=_text(obj, "language", where, required=False),
+        updated_at=parse_published(obj.get("updated_at"), f"{where}updated_at"),
+        sequence=_sequence(obj.get("sequence"), f"{where}sequence"),
     )
 
 
@@ -158,6 +202,8 @@ def parse_article_batch(raw: bytes) -> list[ArticleDraft]:
         raise PayloadError("body", f"malformed JSON: {error}") from None
     except RecursionError:
         raise PayloadError("body", "malformed JSON: nested too deeply") from None
+    except ValueError as error:  # an integer of more than 4,300 digits, among others
+        raise PayloadError("body", f"malformed JSON: {str(error)[:120]}") from None
     if isinstance(data, dict):
         return [parse_article_object(data)]
     if not isinstance(data, list):
@@ -175,7 +221,25 @@ def parse_article_batch(raw: bytes) -> list[ArticleDraft]:
     return drafts
 
 
+def _refuse_attribute_floods(raw: bytes) -> None:
+    """Count the attributes of each tag before any XML parser sees the document: linear in
+    the body, where expat and feedparser are quadratic in one element's attributes."""
+    shortest_flood = 4 * MAX_XML_ATTRIBUTES  # each attribute takes at least `a=""`
+    for tag in _XML_TAG.finditer(raw):
+        if tag.end() - tag.start() < shortest_flood:
+            continue
+        attributes = _XML_ATTRIBUTE.finditer(raw, tag.start(), tag.end())
+        if next(itertools.islice(attributes, MAX_XML_ATTRIBUTES, None), None) is not None:
+            name = raw[tag.start() + 1 : tag.start() + 40].split(maxsplit=1)[0]
+            raise PayloadError(
+                "body",
+                f"element <{name.decode('utf-8', 'replace')}> has more than "
+                f"{MAX_XML_ATTRIBUTES} attributes",
+            )
+
+
 def _refuse_unsafe_xml(raw: bytes) -> None:
+    _refuse_attribute_floods(raw)
     # feedparser's own parser would expand entities; defusedxml refuses DTD entities,
     # external references and the billion-laughs family before feedparser sees a byte.
     try:
@@ -186,11 +250,16 @@ def _refuse_unsafe_xml(raw: bytes) -> None:
         raise PayloadError("body", f"malformed XML: {error}") from None
 
 
-def _entry_published(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
+def _entry_date(entry: Any, keys: tuple[str, ...], field: str) -> datetime | None:
+    for key in keys:
+        # dict.get: feedparser's own get maps a missing updated_parsed to published_parsed.
+        parsed = dict.get(entry, key)
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            try:
+                value = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                raise PayloadError(field, "the date is out of range") from None
+            return check_date_range(value, field)
     return None
 
 
@@ -230,5 +299,11 @@ def parse_feed_document(raw: bytes) -> list[ArticleDraft]:
         except PayloadError as error:
             field = error.field.removeprefix(where)
             raise PayloadError(where + names.get(field, field), error.message) from None
-        drafts.append(ArticleDraft(**{**draft.__dict__, "published_at": _entry_published(entry)}))
+        dates = {
+            "published_at": _entry_date(
+                entry, ("published_parsed", "updated_parsed"), f"{where}published"
+            ),
+            "updated_at": _entry_date(entry, ("updated_parsed",), f"{where}updated"),
+        }
+        drafts.append(ArticleDraft(**{**draft.__dict__, **dates}))
     return drafts

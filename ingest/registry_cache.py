@@ -10,6 +10,7 @@ JSON fixtures are the registry. Reading never writes.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from typing import Any
@@ -17,12 +18,15 @@ from typing import Any
 from django.core.cache import cache
 from django.db import DatabaseError
 
-from ingest.classify.lexicon import Registry, fixture_registry
+from ingest.classify.lexicon import Registry, fixture_data
+from registry.knowledge import load_world
+from registry.knowledge.merge import merge_actors, merge_places
 from registry.models import Actor, Place
 
 VERSION_KEY = "ingest:registry:version"
 _lock = threading.Lock()
 _current: Registry | None = None
+_current_for = ""  # the cache's version key the current registry was built for
 
 
 def registry_version() -> str:
@@ -37,6 +41,29 @@ def bump_registry_version() -> str:
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, timeout=None)
     return version
+
+
+@functools.cache
+def _world_data() -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """The world knowledge base in the classifier's shape, read once per process: it only
+    changes with a new release of the project (its version names its data and code)."""
+    world = load_world()
+    actors, places = world.classifier_data()
+    return actors, places, world.version
+
+
+def with_world(
+    actors: list[dict[str, Any]], places: list[dict[str, Any]], version: str
+) -> Registry:
+    """The kept registry (the tables editors maintain, or the shipped fixtures) joined with
+    the world knowledge base: kept names win, the base adds every state, group and town.
+    The version names both, so each extracted event says what it was read with."""
+    world_actors, world_places, world_version = _world_data()
+    return Registry.from_data(
+        merge_actors(actors, world_actors),
+        merge_places(places, world_places),
+        f"{version}+{world_version}",
+    )
 
 
 def load_from_tables(version: str) -> Registry | None:
@@ -63,33 +90,37 @@ def load_from_tables(version: str) -> Registry | None:
         return None
     if not actors or not places:
         return None
-    return Registry.from_data(actors, places, version)
+    return with_world(actors, places, version)
 
 
 def current_registry() -> Registry:
     """The registry for the current version, built at most once per version per process."""
-    global _current
+    global _current, _current_for
     version = registry_version()
     registry = _current
-    if registry is not None and registry.version == version:
+    if registry is not None and _current_for == version:
         return registry
     with _lock:
-        if _current is not None and _current.version == version:
+        if _current is not None and _current_for == version:
             return _current
         loaded = load_from_tables(version)
-        _current = loaded if loaded is not None else _fixture_copy(version)
+        _current = loaded if loaded is not None else shipped_registry(version)
+        _current_for = version
         return _current
 
 
-def _fixture_copy(version: str) -> Registry:
-    base = fixture_registry()
-    return Registry(base.actors, base.places, version)
+@functools.cache
+def shipped_registry(version: str = "fixtures") -> Registry:
+    """The registry without a database: the shipped fixtures joined with the world (built
+    once per process: the fixtures and the knowledge base change only with a release)."""
+    actors, places = fixture_data()
+    return with_world(actors, places, version)
 
 
 def forget_cached_registry() -> None:
     """Drop this process's copy (tests; the version key does this across processes)."""
-    global _current
-    _current = None
+    global _current, _current_for
+    _current, _current_for = None, ""
 
 
 def bump_version_on_registry_edit(**kwargs: Any) -> None:

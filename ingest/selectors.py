@@ -28,3 +28,13 @@ def stuck_article_ids(
 
 def articles_by_id(*, ids: Collection[int]) -> dict[int, Article]:
     return {a.pk: a for a in Article.objects.filter(pk__in=ids).select_related("feed")}
+
+
+def signing_secrets(*, feed: Feed, now: datetime) -> list[str]:
+    """The secrets a push to `feed` may be signed with: the current one, and the previous
+    one while its rotation overlap lasts."""
+    secrets = [feed.secret]
+    expires = feed.previous_secret_expires_at
+    if feed.previous_secret and expires is not None and now < expires:
+        secrets.append(feed.previous_secret)
+    return secrets

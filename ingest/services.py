@@ -15,21 +15,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from events.projections.wakeup import request_catch_up
+from events.projections import request_catch_up
 
 from .classify.types import ArticleInput, ExtractedEvent
-from .errors import ArticleNotFound
+from .errors import ArticleNotFound, StaleContent
 from .incidents.building import BuildSummary, build_incidents
 from .models import Article, ArticleStatus, Feed
 from .payloads import ArticleDraft
+from .push_records import claim_delivery
 from .selectors import WAITING, stuck_article_ids
 
 logger = logging.getLogger(__name__)
 
+# An article remembers this many of its replaced texts (to refuse them again as old).
+EARLIER_HASHES_KEPT = 20
 # What a publish raises when the broker cannot be reached.
 BROKER_ERRORS = (BrokerOperationalError, ConnectionError, OSError)
 
@@ -50,16 +53,25 @@ class ReceiveResult:
 
 
 def receive_articles(
-    *, feed: Feed, drafts: Sequence[ArticleDraft], enqueue: bool = True
+    *,
+    feed: Feed,
+    drafts: Sequence[ArticleDraft],
+    enqueue: bool = True,
+    delivery_id: str | None = None,
 ) -> ReceiveResult:
     """Store the drafts (all or nothing) and queue the new or changed ones after commit.
 
     A re-push is a no-op answered with the stored id: same feed and external id with the
-    same content, or the same canonical URL, or the same content hash. The same external
-    id with new content updates the article and classifies it again.
+    same content, or the same canonical URL, or the same content hash in this feed. The same
+    external id with new content updates the article and classifies it again, unless the
+    update is older than the stored version (StaleContent: nothing changes). Another feed's
+    article with the same URL or text is stored too, linked to the first as its copy.
+    A `delivery_id` seen before raises ReplayedDelivery, also with nothing stored.
     """
     result = ReceiveResult()
     with transaction.atomic():
+        if delivery_id is not None:
+            claim_delivery(feed=feed, delivery_id=delivery_id)
         for draft in drafts:
             article_id, outcome = _receive_one(feed, draft)
             getattr(result, outcome).append(article_id)
@@ -76,18 +88,80 @@ def _receive_one(feed: Feed, draft: ArticleDraft) -> tuple[int, str]:
     if existing is not None:
         if existing.content_hash == draft.content_hash:
             return existing.pk, "duplicates"
+        refuse_stale_update(stored=existing, draft=draft)
         return _update_content(existing, draft)
+    same_in_feed = _same_in_feed(feed, draft).values_list("pk", flat=True).first()
+    if same_in_feed is not None:
+        return same_in_feed, "duplicates"
     try:
         # A savepoint: when a concurrent push of the same article wins the unique index,
         # only this insert is undone and the winner's row answers.
         with transaction.atomic():
-            article = Article.objects.create(feed=feed, **_article_fields(draft))
+            article = Article.objects.create(feed=feed, **_article_fields(feed, draft))
         return article.pk, "created"
     except IntegrityError:
         return _existing_duplicate(feed, draft), "duplicates"
 
 
-def _article_fields(draft: ArticleDraft) -> dict[str, object]:
+def refuse_stale_update(*, stored: Article, draft: ArticleDraft) -> None:
+    """Raise StaleContent unless `draft` is at least as new as the stored version, by the
+    feed's sequence when both carry one, else by their updated_at; a feed that sends
+    neither cannot bring back a text the article already replaced."""
+    name = f"{draft.external_id!r}"
+    if stored.sequence is not None and draft.sequence is not None:
+        if draft.sequence < stored.sequence:
+            raise StaleContent(
+                f"{name}: sequence {draft.sequence} is older than the stored {stored.sequence}"
+            )
+        return
+    if stored.source_updated_at is not None:
+        if draft.updated_at is None and draft.sequence is None:
+            raise StaleContent(
+                f"{name}: the stored version has updated_at "
+                f"{stored.source_updated_at.isoformat()}; send the update's updated_at"
+            )
+        if draft.updated_at is not None and draft.updated_at < stored.source_updated_at:
+            raise StaleContent(
+                f"{name}: updated_at {draft.updated_at.isoformat()} is older than the stored "
+                f"{stored.source_updated_at.isoformat()}"
+            )
+    elif stored.sequence is not None and draft.sequence is None:
+        raise StaleContent(
+            f"{name}: the stored version has sequence {stored.sequence}; send the update's"
+        )
+    unversioned = draft.updated_at is None and draft.sequence is None
+    if unversioned and draft.content_hash in (stored.earlier_hashes or []):
+        raise StaleContent(
+            f"{name}: this text is an earlier version of the article; to restore it, "
+            "send it with a newer updated_at or sequence"
+        )
+
+
+def _same_in_feed(feed: Feed, draft: ArticleDraft) -> QuerySet[Article]:
+    match = Q(external_id=draft.external_id) | Q(content_hash=draft.content_hash)
+    if draft.canonical_url:
+        match |= Q(canonical_url=draft.canonical_url)
+    return Article.objects.filter(match, feed=feed).order_by("pk")
+
+
+def _original_elsewhere(feed: Feed, draft: ArticleDraft) -> int | None:
+    """The first article of another feed with this text or URL: the one a copy links to."""
+    match = Q(content_hash=draft.content_hash)
+    if draft.canonical_url:
+        match |= Q(canonical_url=draft.canonical_url)
+    first = (
+        Article.objects.filter(match)
+        .exclude(feed=feed)
+        .order_by("pk")
+        .values_list("pk", "copy_of_id")
+        .first()
+    )
+    if first is None:
+        return None
+    return first[1] or first[0]
+
+
+def _article_fields(feed: Feed, draft: ArticleDraft) -> dict[str, object]:
     return {
         "external_id": draft.external_id,
         "url": draft.url,
@@ -98,24 +172,27 @@ def _article_fields(draft: ArticleDraft) -> dict[str, object]:
         "language": draft.language,
         "published_at": draft.published_at,
         "content_hash": draft.content_hash,
+        "source_updated_at": draft.updated_at,
+        "sequence": draft.sequence,
+        "copy_of_id": _original_elsewhere(feed, draft),
     }
 
 
 def _existing_duplicate(feed: Feed, draft: ArticleDraft, *, other_than: int | None = None) -> int:
-    match = Q(feed=feed, external_id=draft.external_id) | Q(content_hash=draft.content_hash)
-    if draft.canonical_url:
-        match |= Q(canonical_url=draft.canonical_url)
-    candidates = Article.objects.filter(match)
+    candidates = _same_in_feed(feed, draft)
     if other_than is not None:
         candidates = candidates.exclude(pk=other_than)
-    found = candidates.order_by("pk").values_list("pk", flat=True).first()
+    found = candidates.values_list("pk", flat=True).first()
     if found is None:  # the unique violation was not a duplicate: let it surface
         raise IntegrityError(f"article {draft.external_id!r} conflicts with a stored one")
     return found
 
 
 def _update_content(article: Article, draft: ArticleDraft) -> tuple[int, str]:
-    fields = _article_fields(draft)
+    fields = _article_fields(article.feed, draft)
+    fields["earlier_hashes"] = [*(article.earlier_hashes or []), article.content_hash][
+        -EARLIER_HASHES_KEPT:
+    ]
     try:
         with transaction.atomic():
             for name, value in fields.items():

@@ -10,8 +10,6 @@ on every command, not only when drawing buttons.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -25,12 +23,13 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events import services, store
-from events.domain import DomainError
-from events.models import IncidentRow
-from events.projections import incident_state
+from events.domain import DomainError, incident_state
+from events.projections.rules import IncidentRow
 
 from . import groups, selectors
+from .desk_admin import DeskPages
 from .evidence import highlight_evidence
+from .incident_commands import COMMANDS, conflict_message
 from .incident_forms import (
     CorrectionForm,
     IncidentFieldsForm,
@@ -39,66 +38,11 @@ from .incident_forms import (
     RetractionForm,
     VerificationForm,
 )
+from .review_admin import ReviewQueuePages
 
 TEMPLATES = "admin/events/incidentrow/"
 # The incident's `status` field is its factuality; "status" on the page is active/retracted.
 FIELD_LABELS = {"status": "factuality"}
-
-
-@dataclass(frozen=True)
-class Command:
-    """One incident command of the change page: its form, permission and service call."""
-
-    form: type[forms.Form]
-    permission: str
-    run: Callable[[forms.Form, uuid.UUID, Any], store.RecordedEvent]
-    done: str
-
-
-COMMANDS: dict[str, Command] = {
-    "verify": Command(
-        VerificationForm,
-        groups.VERIFY,
-        lambda f, incident_id, user: services.verify_incident(
-            incident_id=incident_id,
-            editor=user,
-            expected_version=f.cleaned_data["expected_version"],
-            note=f.cleaned_data.get("note", ""),
-        ),
-        "Incident verified.",
-    ),
-    "correct": Command(
-        CorrectionForm,
-        groups.CORRECT,
-        lambda f, incident_id, user: services.correct_incident(
-            incident_id=incident_id,
-            proposed=f.incident_fields(),  # type: ignore[attr-defined]
-            reason=f.cleaned_data["reason"],
-            editor=user,
-            expected_version=f.cleaned_data["expected_version"],
-        ),
-        "Correction recorded.",
-    ),
-    "retract": Command(
-        RetractionForm,
-        groups.RETRACT,
-        lambda f, incident_id, user: services.retract_incident_by_editor(
-            incident_id=incident_id,
-            reason=f.cleaned_data["reason"],
-            editor=user,
-            expected_version=f.cleaned_data["expected_version"],
-        ),
-        "Incident retracted.",
-    ),
-}
-
-
-def conflict_message(error: store.ConcurrencyError) -> str:
-    return (
-        f"Someone else changed this incident since you opened it (you saw version "
-        f"{error.expected}, it is now at version {error.actual}). Nothing was saved. "
-        "Below is the current state, with your input kept: check it and submit again."
-    )
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -117,6 +61,18 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset.exclude(pk__in=ids)
 
 
+def _following(request: HttpRequest, incident_id: uuid.UUID) -> str | None:
+    """Where an editor working through the review queue goes after acting on an entry."""
+    if request.POST.get("then") != "next-in-queue":
+        return None
+    mine = request.user.get_username() if request.POST.get("who") == "mine" else None
+    following = selectors.next_in_queue(incident_id, assignee=mine)
+    if following is None:
+        return reverse("admin:events_incident_review")
+    page = reverse("admin:events_incidentrow_change", args=[following])
+    return f"{page}?queue=1" + ("&who=mine" if mine else "")
+
+
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -126,7 +82,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ReviewQueuePages, DeskPages, admin.ModelAdmin):
     list_display = (
         "world_date",
         "type",
@@ -185,7 +141,8 @@ class IncidentAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("review/", wrap(self.review_queue_view), name="events_incident_review"),
-            path("dashboard/", wrap(self.dashboard_view), name="events_incident_dashboard"),
+            path("review/bulk/", wrap(self.review_bulk_view), name="events_incident_review_bulk"),
+            *self.desk_urls(wrap),
             *super().get_urls(),
         ]
 
@@ -228,6 +185,8 @@ class IncidentAdmin(admin.ModelAdmin):
             if not request.user.has_perm(command.permission):
                 raise PermissionDenied
             form = command.form(request.POST)
+            # From the review queue: on to the entry after this one (found before acting).
+            following = _following(request, incident_id)
             if form.is_valid():
                 try:
                     command.run(form, incident_id, request.user)
@@ -244,6 +203,8 @@ class IncidentAdmin(admin.ModelAdmin):
                     form.add_error(None, str(error))
                 else:
                     messages.success(request, command.done)
+                    if following is not None:
+                        return HttpResponseRedirect(following)
                     fallback = reverse("admin:events_incidentrow_change", args=[incident_id])
                     return HttpResponseRedirect(_safe_next(request, fallback))
             bound[name] = form
@@ -285,6 +246,8 @@ class IncidentAdmin(admin.ModelAdmin):
             history=selectors.incident_history(incident_id),
             sources=sources,
             review_reasons=selectors.review_reasons(state, selectors.review_threshold()),
+            from_queue=request.GET.get("queue") == "1",
+            who=request.GET.get("who", ""),
         )
 
     # --- add an incident by hand -------------------------------------------------------
@@ -387,48 +350,6 @@ class IncidentAdmin(admin.ModelAdmin):
             return None
         messages.success(request, f"{len(rows) - 1} incident(s) merged into {survivor_id}.")
         return HttpResponseRedirect(reverse("admin:events_incidentrow_change", args=[survivor_id]))
-
-    # --- newsroom pages ----------------------------------------------------------------
-    def review_queue_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queue = selectors.review_queue()
-        items = [
-            {
-                "row": row,
-                "reasons": reasons,
-                "evidence": (row.state.get("sources") or [{}])[0].get("evidence", ""),
-            }
-            for row, reasons in queue
-        ]
-        return TemplateResponse(
-            request,
-            TEMPLATES + "review_queue.html",
-            self._context(
-                request,
-                f"Review queue ({len(items)})",
-                items=items,
-                threshold=selectors.review_threshold(),
-                retract_reason="Not supported by its source (review queue)",
-            ),
-        )
-
-    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return TemplateResponse(
-            request,
-            TEMPLATES + "dashboard.html",
-            self._context(
-                request,
-                "Newsroom dashboard",
-                chart=selectors.incidents_per_week(),
-                forces=selectors.current_forces(),
-                ultimatums=selectors.open_ultimatums(),
-                review_count=len(selectors.review_queue()),
-                lags=selectors.projection_lag(),
-            ),
-        )
 
 
 admin.site.register(IncidentRow, IncidentAdmin)

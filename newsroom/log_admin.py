@@ -17,6 +17,8 @@ from django.utils.html import format_html
 
 from events.models import Checkpoint, Event, Stream
 
+from .event_sentences import sentence
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Viewable with the view permission; no add, change or delete whatever the user."""
@@ -54,7 +56,9 @@ class StreamTypeFilter(admin.SimpleListFilter):
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ("position", "recorded_at", "type", "stream_id", "version", "who")
+    # Each row reads as a sentence (what happened to which incident, who and why); the
+    # stream id stays searchable and on the event's own page.
+    list_display = ("position", "recorded_at", "what", "version")
     list_filter = ("type", StreamTypeFilter, "recorded_at")
     search_fields = ("stream_id", "type", "=event_id")
     ordering = ("-position",)
@@ -62,6 +66,7 @@ class EventAdmin(ReadOnlyAdmin):
     show_full_result_count = False  # counting a long log on every page view is wasteful
     fields = (
         "position",
+        "what",
         "stream_id",
         "version",
         "event_id",
@@ -74,9 +79,15 @@ class EventAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="user")
-    def who(self, obj: Event) -> str:
-        return str((obj.metadata or {}).get("user") or "")
+    @admin.display(description="what happened")
+    def what(self, obj: Event) -> str:
+        return sentence(
+            event_type=obj.type,
+            stream_id=obj.stream_id,
+            version=obj.version,
+            data=obj.data or {},
+            metadata=obj.metadata or {},
+        )
 
     @admin.display(description="data")
     def data_pretty(self, obj: Event) -> str:

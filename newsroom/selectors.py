@@ -14,18 +14,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from events import store
-from events.domain import Method, stream_id_for
-from events.models import ForceLevel, IncidentRow, IncidentSource, Ultimatum
-from events.projections import incident_state
-from events.projections.status import Lag, lag_of
-from events.projections.ultimatums import OPEN, UltimatumRow
+from events.domain import Method, fold, incident_state, stream_id_for
+from events.projections.engine.status import Lag, lag_of
+from events.projections.rules import ForceLevel, IncidentRow, IncidentSource, Ultimatum
+from events.projections.rules.ultimatums import OPEN, UltimatumRow
 from ingest.models import Article
+from newsroom.models import ReviewAssignment
 
 
 def incidents_of_article(*, article_id: int) -> QuerySet[IncidentRow]:
@@ -92,7 +92,7 @@ def incident_history(incident_id: uuid.UUID) -> list[HistoryEntry]:
 
 def incident_from_log(incident_id: uuid.UUID) -> incident_state.IncidentState | None:
     stream_id = stream_id_for(incident_id)
-    return incident_state.fold_incidents(store.read_stream(stream_id)).get(stream_id)
+    return fold.fold_incidents(store.read_stream(stream_id)).get(stream_id)
 
 
 @dataclass(frozen=True)
@@ -120,37 +120,126 @@ def has_conflicting_reports(state: dict[str, Any]) -> bool:
     return any(s.get("reported") and not s.get("withdrawn") for s in state.get("sources", []))
 
 
-def review_reasons(state: incident_state.IncidentState, threshold: float) -> list[str]:
-    """Why a machine-coded incident needs an editor (empty: it does not)."""
+# Why an entry is in the queue; `?reason=` on the queue page filters by these words.
+FLAGGED = "flagged by the classifier"
+LOW_CONFIDENCE = "low confidence"
+CONFLICTING = "conflicting reports"
+MISSING_TARGET = "missing target"
+MISSING_PLACE = "missing place"
+UNKNOWN_ACTOR = "unknown actor"
+UNDATED = "undated"
+REASONS = (LOW_CONFIDENCE, CONFLICTING, MISSING_TARGET, MISSING_PLACE, UNKNOWN_ACTOR, UNDATED)
+# An attack, a condemnation, an ultimatum... is aimed at someone; a deployment is not.
+NEEDS_TARGET = frozenset(
+    {"attack", "condemn", "ultimatum", "threaten", "demand", "support", "agree"}
+)
+# Where troops went or a strike fell is what the map and the forces are made of.
+NEEDS_PLACE = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
+
+
+def is_undated(state: incident_state.IncidentState) -> bool:
+    """No date stated and none to infer (no source with a publication date): its world
+    date is only the day it was recorded."""
+    return state.occurred_on is None and not any(s.get("published_at") for s in state.sources)
+
+
+def known_actor_codes() -> frozenset[str]:
+    """Codes the registry knows: its table (editors' additions) and the knowledge base."""
+    from registry.knowledge import load_world
+    from registry.models import Actor
+
+    world = load_world()
+    return frozenset(
+        {
+            *Actor.objects.values_list("code", flat=True),
+            *(state["code"] for state in world.states),
+            *(group["code"] for group in world.groups),
+        }
+    )
+
+
+def review_reasons(
+    state: incident_state.IncidentState,
+    threshold: float,
+    known_actors: frozenset[str] | None = None,
+) -> list[str]:
+    """Why a machine-coded incident needs an editor (empty: it does not), each reason
+    starting with one of REASONS (or FLAGGED)."""
     if state.status != incident_state.ACTIVE or state.verified:
         return []
     if state.method != Method.CLASSIFIER:
         return []
-    reasons = []
-    if state.needs_review:
-        reasons.append("flagged by the classifier")
-    if state.confidence < threshold:
-        reasons.append(f"confidence {state.confidence:.2f} < {threshold:.2f}")
-    if has_conflicting_reports(state.to_json()):
-        reasons.append("conflicting reports")
-    return reasons
+    known = known_actor_codes() if known_actors is None else known_actors
+    checks = [
+        (state.needs_review, FLAGGED),
+        (
+            state.confidence < threshold,
+            f"{LOW_CONFIDENCE} ({state.confidence:.2f} < {threshold:.2f})",
+        ),
+        (has_conflicting_reports(state.to_json()), CONFLICTING),
+        (state.type in NEEDS_TARGET and not state.target, MISSING_TARGET),
+        (state.type in NEEDS_PLACE and not (state.location or state.country), MISSING_PLACE),
+        (not state.actor or state.actor not in known, UNKNOWN_ACTOR),
+        (is_undated(state), UNDATED),
+    ]
+    return [reason for failed, reason in checks if failed]
 
 
-def review_queue(*, threshold: float | None = None) -> list[tuple[IncidentRow, list[str]]]:
-    """Machine-coded, active, unverified incidents that need an editor, newest first."""
+@dataclass(frozen=True)
+class QueueEntry:
+    row: IncidentRow
+    reasons: list[str]
+    assignee: str | None
+
+    @property
+    def evidence(self) -> str:
+        return str((self.row.state.get("sources") or [{}])[0].get("evidence", ""))
+
+
+def review_queue(
+    *,
+    threshold: float | None = None,
+    reason: str | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
+) -> list[QueueEntry]:
+    """Machine-coded, active, unverified incidents that need an editor, newest first;
+    `reason` keeps those with that reason, `assignee` those assigned to that user."""
     limit = review_threshold() if threshold is None else threshold
+    known = known_actor_codes()
+    assigned = dict(ReviewAssignment.objects.values_list("incident_id", "editor__username"))
     candidates = IncidentRow.objects.filter(status=incident_state.ACTIVE, verified=False)
     queue = [
-        (row, reasons)
+        QueueEntry(row, reasons, assigned.get(row.incident_id))
         for row in candidates
-        if (reasons := review_reasons(incident_state.IncidentState.from_json(row.state), limit))
+        if (
+            reasons := review_reasons(
+                incident_state.IncidentState.from_json(row.state), limit, known
+            )
+        )
     ]
-    queue.sort(key=lambda item: str(item[0].state.get("first_recorded_at", "")), reverse=True)
+    if reason:
+        queue = [e for e in queue if any(r.startswith(reason) for r in e.reasons)]
+    if assignee:
+        queue = [e for e in queue if e.assignee == assignee]
+    if unassigned:
+        queue = [e for e in queue if e.assignee is None]
+    queue.sort(key=lambda e: str(e.row.state.get("first_recorded_at", "")), reverse=True)
     return queue
 
 
 def review_queue_ids() -> list[uuid.UUID]:
-    return [row.incident_id for row, _ in review_queue()]
+    return [entry.row.incident_id for entry in review_queue()]
+
+
+def next_in_queue(after: uuid.UUID, *, assignee: str | None = None) -> uuid.UUID | None:
+    """The entry after `after` in the queue (the first one when `after` left it), so an
+    editor goes on to the next item after acting on one."""
+    ids = [e.row.incident_id for e in review_queue(assignee=assignee)]
+    if after in ids:
+        rest = ids[ids.index(after) + 1 :] + ids[: ids.index(after)]
+        return rest[0] if rest else None
+    return ids[0] if ids else None
 
 
 # --- the dashboard ---------------------------------------------------------------------
@@ -215,6 +304,16 @@ def open_ultimatums(*, now: datetime | None = None) -> list[UltimatumRow]:
 
 def projection_lag() -> list[Lag]:
     """How many committed events each projection has still to apply."""
-    from events.projections.registry import PROJECTORS
+    from events.projections.engine.projectors import PROJECTORS
 
     return [lag_of(name) for name in PROJECTORS]
+
+
+def ultimatums_of(code: str, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every ultimatum the actor issued or received, newest first, with its status now."""
+    at = now or timezone.now()
+    rows = [
+        UltimatumRow(**u.data) for u in Ultimatum.objects.filter(Q(issuer=code) | Q(addressee=code))
+    ]
+    rows.sort(key=lambda r: r.issued_on, reverse=True)
+    return [{**r.to_json(), "status": r.status(at)} for r in rows]

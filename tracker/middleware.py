@@ -5,8 +5,11 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from events import replicas
+
+API_PREFIX = "/api/"
 
 
 class DropMalformedCookiesMiddleware:
@@ -28,7 +31,7 @@ class DropMalformedCookiesMiddleware:
 # Read API requests answer from a replica; the ingest API (it writes) stays on the primary,
 # and so do the live log's waits (the SSE stream, long polls with ?wait=): they wake on the
 # primary's NOTIFY, and a replica may not have replayed the event that woke them yet.
-REPLICA_READ_PREFIXES = ("/api/",)
+REPLICA_READ_PREFIXES = (API_PREFIX,)
 PRIMARY_ONLY_PREFIXES = ("/api/ingest/", "/api/events/stream")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -96,3 +99,22 @@ def _reading_from(
             yield chunk
 
     return chunks()
+
+
+class PrivateApiAnswersMiddleware:
+    """API answers vary by who asks: every one says `Vary: Authorization`, so a shared cache
+    never hands one client's answer to another, and an authenticated one is also
+    `Cache-Control: private`, so no shared cache keeps it at all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            return response
+        patch_vary_headers(response, ["Authorization"])
+        user = getattr(request, "user", None)  # DRF sets it after its own authentication
+        if "HTTP_AUTHORIZATION" in request.META or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True)
+        return response

@@ -7,9 +7,11 @@ turns DEBUG off and hardens everything `manage.py check --deploy` looks at.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "registry",
     "events",
     "ingest",
@@ -65,7 +69,49 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tracker.middleware.PrivateApiAnswersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Sessions and the admin login ----------------------------------------------------------
+# django-axes counts failed logins per username and client address (the address taken as
+# for the API throttles, see TRUSTED_PROXY_COUNT) and locks that pair out for a while.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The log names the username and address that failed (never the password): what an
+# administrator needs to tell an attack from a colleague who forgot.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
+
+# --- Content-Security-Policy (django-csp) on every page ------------------------------------
+# Every script is a file served from here (the admin's, the dashboard's, Swagger UI's and
+# Redoc's from drf-spectacular-sidecar), so no inline script runs. Inline styles stay
+# allowed: the admin and Redoc set style attributes. Redoc builds its search worker
+# from a blob.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
@@ -146,6 +192,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Failed and locked-out admin logins are logged (at WARNING) whatever LOG_LEVEL says.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Celery -------------------------------------------------------------------------
@@ -166,6 +214,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST framework ---------------------------------------------------------------------
+# How many reverse proxies (load balancer, nginx) stand in front of the app and append to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise environ.ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 TRACKER_ANONYMOUS_READS = env_bool("TRACKER_ANONYMOUS_READS", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -177,8 +230,18 @@ REST_FRAMEWORK = {
         if TRACKER_ANONYMOUS_READS
         else "rest_framework.permissions.IsAuthenticated"
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_THROTTLE_RATE", default="6000/min")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "tracker.throttles.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("ANON_THROTTLE_RATE", default="6000/min"),
+        "token": env.str("TOKEN_THROTTLE_RATE", default="6000/min"),
+        "feed": env.str("FEED_THROTTLE_RATE", default="3000/min"),
+    },
+    # The client's address: REMOTE_ADDR, or with proxies in front the address the
+    # outermost trusted proxy saw. Never an X-Forwarded-For entry a client wrote itself.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api_errors.exception_handler",
 }
@@ -206,9 +269,21 @@ TRACKER_STANCE_HALF_LIFE_DAYS = env.float("TRACKER_STANCE_HALF_LIFE_DAYS", defau
 # Force levels stated within this many days of the latest one are concurrent estimates
 # (shown as a low-high range with the sources on each side), older ones are history.
 TRACKER_FORCE_WINDOW_DAYS = env.int("TRACKER_FORCE_WINDOW_DAYS", default=180)
+# The admin map draws Natural Earth country outlines shipped in its static files; a tile
+# server (`https://tiles.example/{z}/{x}/{y}.png`) adds a layer under them when set.
+TRACKER_MAP_TILE_URL = env.str("TRACKER_MAP_TILE_URL", default="")
+TRACKER_MAP_TILE_ATTRIBUTION = env.str("TRACKER_MAP_TILE_ATTRIBUTION", default="")
 # A rebuild on PostgreSQL folds the log in this many processes, each over a share of
-# the streams (events.projections.shares): one per core by default.
+# the streams (events.projections.engine.shares): one per core by default.
 TRACKER_REBUILD_PROCESSES = env.int("TRACKER_REBUILD_PROCESSES", default=os.cpu_count() or 1)
+# A push's signature timestamp (X-Signature: t=...) may differ this much from the server's
+# clock; outside it the push is refused (401), so a captured push cannot be replayed later.
+TRACKER_SIGNATURE_TOLERANCE_SECONDS = env.int("TRACKER_SIGNATURE_TOLERANCE_SECONDS", default=300)
+# After a secret rotation the previous secret still signs for this long, so a feed's
+# operator can switch without a window of refused pushes.
+TRACKER_SECRET_OVERLAP_HOURS = env.float("TRACKER_SECRET_OVERLAP_HOURS", default=24.0)
+# Where the API answers for the outside world: the push URL `create_feed` prints.
+TRACKER_PUBLIC_URL = env.str("TRACKER_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Largest accepted request body for the ingest API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 

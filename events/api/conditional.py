@@ -24,7 +24,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from events.selectors import TimePoint, state_version
+from events.api.etags import state_version
+from events.selectors import TimePoint
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from events.domain import IncidentType
-from events.projections.incident_state import ACTIVE, MERGED, RETRACTED
-from events.projections.ultimatums import STATUSES
+from events.domain.incident_state import ACTIVE, MERGED, RETRACTED
+from events.projections.rules.ultimatums import STATUSES
 from events.selectors import IncidentFilter, TimePoint
 
 MAX_LIMIT = 1000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events.projections.incident_state import ACTIVE, MERGED, RETRACTED
-from events.projections.ultimatums import STATUSES
+from events.domain.incident_state import ACTIVE, MERGED, RETRACTED
+from events.projections.rules.ultimatums import STATUSES
 
 _ANY_OBJECT = serializers.DictField
 

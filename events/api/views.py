@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import selectors, store
-from events.api import params, schemas
+from events.api import etags, params, schemas
 from events.api.conditional import conditional_response
 from events.api.pagination import page_json
 from events.api.permissions import ReadAccess
@@ -43,10 +43,10 @@ def answer(
     point: selectors.TimePoint,
     produce: Callable[[], Any],
     *,
-    ticks: str = selectors.STILL,
+    ticks: str = etags.STILL,
 ) -> HttpResponseBase:
     """A state answer at a time point: conditional on its ETag, selector errors translated.
-    `ticks`: how often the answer changes with the clock alone (selectors.DAILY...)."""
+    `ticks`: how often the answer changes with the clock alone (etags.DAILY...)."""
 
     def guarded() -> Any:
         with translated_errors():
@@ -61,7 +61,7 @@ def paged_answer(
     select_page: Callable[..., Any],
     filters: Callable[[dict[str, Any]], dict[str, Any]],
     *,
-    ticks: str = selectors.STILL,
+    ticks: str = etags.STILL,
 ) -> HttpResponseBase:
     """A page of a state list: parse the query, pick the time point, select one page with
     the filters `filters` reads from the query, and answer it conditionally."""
@@ -162,7 +162,7 @@ class ActorDetailView(ReadView):
             request,
             point,
             lambda: selectors.actor_detail(code, point, include_children=p["include_children"]),
-            ticks=selectors.EVERY_MINUTE,  # its open ultimatums expire
+            ticks=etags.EVERY_MINUTE,  # its open ultimatums expire
         )
 
 
@@ -195,7 +195,7 @@ class StanceListView(ReadView):
             params.StanceParams,
             selectors.stances_page,
             lambda p: {"actor": p.get("actor"), "target": p.get("target")},
-            ticks=selectors.DAILY,  # scores decay by the day
+            ticks=etags.DAILY,  # scores decay by the day
         )
 
 
@@ -215,5 +215,5 @@ class UltimatumListView(ReadView):
                 "status": p.get("status"),
                 "actors": {p["actor"]} if p.get("actor") else None,
             },
-            ticks=selectors.EVERY_MINUTE,  # open ones expire at their deadline
+            ticks=etags.EVERY_MINUTE,  # open ones expire at their deadline
         )

@@ -15,6 +15,19 @@ class PushedArticleSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True, help_text="null if unknown")
     outlet = serializers.CharField(max_length=200, required=False)
     language = serializers.CharField(max_length=12, required=False)
+    updated_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="the version of this article at the feed: an update older than the stored "
+        "version is refused (409)",
+    )
+    sequence = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="or the feed's own increasing version number, compared before updated_at",
+    )
 
 
 class PushResultSerializer(serializers.Serializer):

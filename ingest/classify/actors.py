@@ -61,9 +61,10 @@ FORCE_NOUN = re.compile(
     r"government|leaders?|convoy|battalion|units?)\b",
     re.IGNORECASE,
 )
+FORCE_NOUN_END = re.compile(FORCE_NOUN.pattern.replace(r"\s+(?:\w+\s+)?", r"\s", 1) + "$", re.I)
 LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|into|to|at|near|from|across|inside|outside|throughout|around|toward|towards|"
-    r"within|of)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|"
+    r"within|of|via|through|leaving|left|departing|quitting)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|"
     r"east|west|north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|"
     r"south-?west(?:ern)?)\s+)?$",
     re.IGNORECASE,
@@ -109,7 +110,18 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
     matches = find_matches(sentence, low, registry.actor_automaton)
     place_keys = _place_aliases(registry)
     covered: list[tuple[int, int]] = []
+    # a state's name inside a longer place name is that place ("Jersey" in "New Jersey",
+    # "Guinea" in "Papua New Guinea"), not the state
+    longer_places = [
+        (p.start, p.end)
+        for p in find_matches(sentence, low, registry.place_automaton)
+        if p.key not in registry.actors
+    ]
     for m in matches:
+        if any(
+            ps <= m.start and m.end <= pe and pe - ps > m.end - m.start for ps, pe in longer_places
+        ):
+            continue
         if any(cs <= m.start < ce for cs, ce in covered):
             continue  # a word inside a proxy phrase: "Iraqi" in "Iran-backed Iraqi militias"
         proxies = _proxy_phrase(sentence, m, registry, mentions)
@@ -128,7 +140,8 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
         locative = low[m.start : m.end] in place_keys and bool(LOCATIVE_BEFORE.search(before))
         locative = locative or (state and bool(PLACE_NOUN_AFTER.match(sentence, m.end)))
         end = m.end
-        force = bool(FORCE_NOUN.match(sentence, m.end))
+        # the knowledge base names a state's forces as whole aliases ("Turkish soldiers")
+        force = bool(FORCE_NOUN.match(sentence, m.end) or FORCE_NOUN_END.search(m.text))
         title = TITLE_RUN.match(sentence, m.end)
         if title and not sponsor:
             end = title.end()
@@ -171,11 +184,28 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
         if any(s < ce and cs < e for cs, ce in covered):
             continue
         before = sentence[max(0, s - 40) : s]
+        after_of = bool(PREP_BEFORE.search(before))
+        province_of = _provincial_force_state(name, registry)
         mentions.append(
-            ActorMention(s, e, name, name, known=False, after_of=bool(PREP_BEFORE.search(before)))
+            ActorMention(s, e, province_of, name, force=True, after_of=after_of)
+            if province_of
+            else ActorMention(s, e, name, name, known=False, after_of=after_of)
         )
     mentions.sort(key=lambda x: x.start)
     return _owned_groups(sentence, _coordinated_locatives(sentence, mentions, place_keys), registry)
+
+
+PROVINCIAL_FORCE = re.compile(r"(?P<place>.+?)\s+(?:National\s+Guard|State\s+Police)$")
+
+
+def _provincial_force_state(name: str, registry: Registry) -> str | None:
+    """ "the New Jersey National Guard", "Texas State Police": a province's own force is
+    the state's (its country in the gazetteer), not a group of its own."""
+    found = PROVINCIAL_FORCE.match(name)
+    place = registry.places.get(found.group("place")) if found else None
+    if place is None or place.precision == "country" or not registry.is_state(place.country):
+        return None
+    return place.country
 
 
 def _owned_groups(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from ingest.classify.lexicon import AliasHit
+from ingest.classify.lexicon import AliasHit, NameIndex
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,14 @@ def _accept(text: str, start: int, end: int, hit: AliasHit) -> bool:
     return not (hit.capitalised and not text[start].isupper())
 
 
-def find_matches(text: str, low: str, automaton: ahocorasick.Automaton) -> list[Match]:
+def find_matches(text: str, low: str, automaton: ahocorasick.Automaton | NameIndex) -> list[Match]:
     """Non-overlapping whole-word alias matches, longer ones winning over shorter ones."""
     if not len(automaton):
         return []
     candidates: list[Match] = []
     n = len(text)
-    for end_index, (length, hits) in automaton.iter(low):
+    found = automaton.iter(low, text) if isinstance(automaton, NameIndex) else automaton.iter(low)
+    for end_index, (length, hits) in found:
         start = end_index - length + 1
         end = end_index + 1
         glued = start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_")

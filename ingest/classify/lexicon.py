@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import ahocorasick
 
@@ -41,15 +41,33 @@ class PlaceEntry:
     precision: str
     aliases: tuple[str, ...] = ()
     region: str = ""
+    admin1: str | None = None
+    geo_precision: str | None = None  # point, admin1, country or region (ACLED-like)
 
 
 # More specific places win when a sentence names several.
 PRECISION_RANK = {"site": 3, "city": 2, "region": 1, "country": 0}
+# A kept place's precision as the geo precision events carry (a kept "region" is a
+# province or governorate: an admin1; the world knowledge base states its own).
+GEO_PRECISION = {"site": "point", "city": "point", "region": "admin1", "country": "country"}
+# Registry kinds as the output's actor_kind / target_kind (../shared/spec/extraction.md).
+OUTPUT_KIND = {
+    "state": "state",
+    "armed_group": "armed_group",
+    "militia": "armed_group",
+    "militia_umbrella": "armed_group",
+    "separatist": "armed_group",
+    "pmc": "armed_group",
+    "criminal_group": "armed_group",
+    "coalition": "coalition",
+    "intergovernmental": "igo",
+    "peacekeeping_mission": "igo",
+}
 
 
-@dataclass(frozen=True)
-class AliasHit:
-    """One alias of one entry, as stored in the automaton."""
+class AliasHit(NamedTuple):
+    """One alias of one entry, as stored in the automaton (a tuple: a world registry
+    stores some 300,000 of them, and a frozen dataclass costs three times as much to make)."""
 
     key: str  # the entry's code (actor) or canonical name (place)
     alias: str
@@ -58,8 +76,8 @@ class AliasHit:
 
 
 def _alias_hit(key: str, alias: str) -> AliasHit:
-    letters = [c for c in alias if c.isalpha()]
-    acronym = bool(letters) and alias.upper() == alias and len(letters) <= 5
+    # acronyms ("US", "IS", "FARDC"): five letters at most, all capitals
+    acronym = alias.isupper() and sum(c.isalpha() for c in alias) <= 5
     return AliasHit(key, alias, acronym, alias[:1].isupper())
 
 
@@ -75,6 +93,61 @@ def _automaton(pairs: list[tuple[str, str]]) -> ahocorasick.Automaton:
         automaton.add_word(lowered, (len(lowered), tuple(hits)))
     automaton.make_automaton()
     return automaton
+
+
+_WORD = re.compile(r"\w+")
+
+
+class NameIndex:
+    """Place names looked up by the words of a sentence rather than by an automaton: a
+    world gazetteer holds some 300,000 names, and a dict of them builds in a tenth of the
+    time and memory an Aho-Corasick automaton takes, while a sentence's runs of up to
+    `longest` words cost a few hundred lookups. `iter` answers like the automaton's
+    (end index, (length, hits)), so `find_matches` treats both alike."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        table: dict[str, list[tuple[str, str]]] = {}
+        for key, alias in pairs:
+            low = alias.lower()
+            bucket = table.get(low)
+            if bucket is None:
+                table[low] = [(key, alias)]
+            elif (key, alias) not in bucket:
+                bucket.append((key, alias))
+        table.pop("", None)
+        self._table = table
+        self.longest = max(
+            (len(_WORD.findall(name)) for name in table if not name.isalnum()), default=1
+        )
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def iter(self, low: str, text: str = "") -> list[tuple[int, tuple[int, tuple[AliasHit, ...]]]]:
+        spans = [m.span() for m in _WORD.finditer(low)]
+        if text:  # scraped text glues words ("In earlyAnkara"): a capital starts a word
+            spans = _split_glued(spans, text)
+        found = []
+        table, longest = self._table, self.longest
+        for i, (start, _) in enumerate(spans):
+            for _, end in spans[i : i + longest]:
+                bucket = table.get(low[start:end])
+                if bucket is not None:
+                    hits = tuple(_alias_hit(key, alias) for key, alias in bucket)
+                    found.append((end - 1, (end - start, hits)))
+        return found
+
+
+def _split_glued(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    split = []
+    for start, end in spans:
+        cut = start
+        for i in range(start + 1, end):
+            if text[i].isupper() and text[i - 1].islower():
+                split.append((cut, i))
+                cut = i
+        split.append((cut, end))
+    return split
 
 
 @dataclass
@@ -95,12 +168,12 @@ class Registry:
         return _automaton(pairs)
 
     @cached_property
-    def place_automaton(self) -> ahocorasick.Automaton:
+    def place_automaton(self) -> NameIndex:
         pairs = []
         for place in self.places.values():
             pairs.append((place.name, place.name))
-            pairs.extend((place.name, alias) for alias in place.aliases)
-        return _automaton(pairs)
+            pairs.extend((place.name, alias.strip()) for alias in place.aliases)
+        return NameIndex(pairs)
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         """`build()`'s result, computed once per registry: tables derived from its entries
@@ -137,6 +210,16 @@ class Registry:
         )
         return table.get(code)
 
+    def output_kind(self, code: str | None) -> str | None:
+        """The kind an output line names for an actor: null when the actor is unknown; a
+        state's own forces ("armed_forces" with a state parent, the IRGC) are the state."""
+        actor = self.actors.get(code) if code else None
+        if actor is None:
+            return None
+        if actor.kind == "armed_forces":
+            return "state" if self.is_state(actor.parent) else "armed_group"
+        return OUTPUT_KIND.get(actor.kind, "other")
+
     def is_umbrella(self, code: str | None) -> bool:
         return code is not None and code in self.actors and "umbrella" in self.actors[code].kind
 
@@ -164,6 +247,9 @@ class Registry:
                 precision=p.get("precision") or "city",
                 aliases=tuple(p.get("aliases") or ()),
                 region=p.get("region") or "",
+                admin1=p.get("admin1") or p.get("region") or None,
+                geo_precision=p.get("geo_precision")
+                or GEO_PRECISION.get(str(p.get("precision") or "city")),
             )
             for p in places
         }

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
 from ingest.classify.actors import (
+    TITLE_RUN,
     ActorMention,
     acronym_mentions,
     defined_acronyms,
@@ -65,10 +66,13 @@ def read_mentions(
     views = []
     state_counts: Counter[str] = Counter()
     acronyms: dict[str, str] = {}
+    people: dict[str, str] = {}  # "Sharif" -> PAK once "Pakistani Prime Minister Shehbaz Sharif"
     for s in sentences:
         low = lowered(s.text)
         actors = acronym_mentions(s.text, acronyms, find_actor_mentions(s.text, low, registry))
         acronyms.update(defined_acronyms(s.text, actors))
+        actors = _people_named_before(s.text, actors, people)
+        people.update(_people_introduced(s.text, actors, registry))
         places = find_places(s.text, low, registry)
         dateline_at = DATELINE.match(s.text)
         if dateline_at:
@@ -77,12 +81,81 @@ def read_mentions(
             places = [p for p in places if p.start >= dateline_at.end()]
         views.append(SentenceView(s, actors, places, published))
         state_counts.update(m.code for m in actors if registry.is_state(m.code) and not m.sponsor)
+    _common_nouns_of_unnamed_groups(views, registry)
     old_paragraphs = _old_paragraphs(views, published.year if published else None)
     for position, view in enumerate(views):
         view.timeline_row = view.sentence.paragraph in old_paragraphs
         if not view.timeline_row:
             view.previous = views[position - 1] if position else None
     return ArticleMentions(views, [code for code, _ in state_counts.most_common(2)])
+
+
+# "<state's> <title> <First Last>": the person's name after a title mention
+PERSON_AFTER = re.compile(r"\s+((?:[A-Z][a-z'\u2019-]+\s+){0,2}([A-Z][a-z'\u2019-]{2,}))\b")
+
+
+def _people_introduced(text: str, actors: list[ActorMention], registry: Registry) -> dict[str, str]:
+    """People introduced with their state's (or group's) title, "Pakistani Prime Minister
+    Shehbaz Sharif": later in the article "Sharif said" speaks for that actor too."""
+    found = {}
+    for m in actors:
+        if not m.known or m.sponsor or not TITLE_RUN.search(m.text):
+            continue
+        person = PERSON_AFTER.match(text, m.end)
+        if person is None:
+            continue
+        for name in (person.group(1), person.group(2)):
+            if name.lower() not in registry.memo("alias_words", lambda: _alias_words(registry)):
+                found[name] = m.code
+    return found
+
+
+def _alias_words(registry: Registry) -> frozenset[str]:
+    words = {a.lower() for actor in registry.actors.values() for a in (actor.name, *actor.aliases)}
+    return frozenset(words | {name.lower() for name in registry.places})
+
+
+def _people_named_before(
+    text: str, actors: list[ActorMention], people: dict[str, str]
+) -> list[ActorMention]:
+    if not people:
+        return actors
+    out = list(actors)
+    for name, code in people.items():
+        for hit in re.finditer(rf"\b{re.escape(name)}\b", text):
+            s, e = hit.span()
+            if not any(m.start < e and s < m.end for m in out):
+                out.append(ActorMention(s, e, code, name))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _common_nouns_of_unnamed_groups(views: list[SentenceView], registry: Registry) -> None:
+    """ "the rebels", "the coalition" name a known group only in an article that also names
+    it properly ("Syrian rebels", "the US-led coalition"); elsewhere they are the rebels or
+    the coalition of that story, reported as written, not the registry's group of that
+    name in another war."""
+    common = registry.memo("common_noun_aliases", lambda: _common_noun_aliases(registry))
+
+    def is_common(m: ActorMention) -> bool:
+        return m.known and m.text.lower() in common.get(m.code, ())
+
+    named = {m.code for v in views for m in v.actors if m.known and not is_common(m)}
+    for view in views:
+        view.actors = [
+            replace(m, code=m.text, known=False) if is_common(m) and m.code not in named else m
+            for m in view.actors
+        ]
+
+
+def _common_noun_aliases(registry: Registry) -> dict[str, frozenset[str]]:
+    """A group's aliases written in small letters ("rebels", "coalition forces")."""
+    table = {}
+    for actor in registry.actors.values():
+        if actor.kind != "state":
+            small = frozenset(a for a in actor.aliases if a.islower())
+            if small:
+                table[actor.code] = small
+    return table
 
 
 DATELINE = re.compile(

@@ -52,11 +52,11 @@ def run(article: ArticleInput, registry: Registry, version: str) -> Extraction:
         if not view.timeline_row:
             drafts.extend(read_sentence(view, context, drafts))
     merged = merge_article(resolve_article(drafts), registry)
-    events = [_event(article.id, d, version) for d in merged]
+    events = [_event(article.id, d, version, registry) for d in merged]
     return Extraction(events, cleaned.warnings, len(sentences))
 
 
-def _event(article_id: str, d: Draft, version: str) -> ExtractedEvent:
+def _event(article_id: str, d: Draft, version: str, registry: Registry) -> ExtractedEvent:
     place = d.place
     return ExtractedEvent(
         article=article_id,
@@ -78,4 +78,9 @@ def _event(article_id: str, d: Draft, version: str) -> ExtractedEvent:
         classifier_version=version,
         latitude=place.latitude if place else None,
         longitude=place.longitude if place else None,
+        admin1=place.admin1 if place else None,
+        geo_precision=place.geo_precision if place else None,
+        actor_kind=registry.output_kind(d.actor),
+        target_kind=registry.output_kind(d.target),
+        registry_version=registry.version,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.classify.sentences import Sentence
-from ingest.classify.triggers import Trigger, find_triggers
+from ingest.classify.triggers import PHYSICAL_TYPES, Trigger, find_triggers
 
 MAX_TRIGGERS = 16  # per sentence; real sentences hold a handful
 
@@ -22,7 +22,31 @@ def is_question_headline(sentence: Sentence) -> bool:
 
 
 def sentence_triggers(text: str) -> list[Trigger]:
-    return _without_restatements(text, find_triggers(text)[:MAX_TRIGGERS])
+    return _without_denied_deeds(
+        text, _without_restatements(text, find_triggers(text)[:MAX_TRIGGERS])
+    )
+
+
+DENIAL_BEFORE = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|refuted)\s+"
+    r"(?:(?:any|all|its|their|having|responsibility\s+for|involvement\s+in)\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _without_denied_deeds(text: str, triggers: list[Trigger]) -> list[Trigger]:
+    """ "The ELN denied targeting civilians", "Pakistan denied losing an F-16": the deed a
+    denial names is what is denied, no event of its own beside the denial. ("denied
+    reports of a deployment" keeps the reported deployment: its status says denied.)"""
+    if not any(t.type == "deny" for t in triggers):
+        return triggers
+    return [
+        t
+        for t in triggers
+        if t.type == "deny"
+        or t.type not in PHYSICAL_TYPES
+        or not DENIAL_BEFORE.search(text[max(0, t.start - 60) : t.start])
+    ]
 
 
 RELATIVE_BEFORE = re.compile(r"\b(?:that|which)\s+(?:had\s+|has\s+|have\s+)?$", re.IGNORECASE)

@@ -178,11 +178,13 @@ RULES: list[TriggerRule] = [
     # --- withdraw
     TriggerRule("withdraw", _r(
         r"withdr(?:aw|ew|awn|aws|awing)|pull(?:ed|s|ing)?\s+(?:\w+\s+){0,3}?(?:out|back)|"
-        r"retreat(?:ed|s|ing)?|evacuat(?:ed|es|ing)|leav(?:e|es|ing)\s+(?:Iraq|Syria|"
-        r"the\s+country)|"
+        r"retreat(?:ed|s|ing)?|evacuat(?:ed|es|ing)|"
+        # leaving a named place or "the country": not "left the talks", "leave open"
+        r"leav(?:e|es|ing)(?=\s+(?-i:[A-Z][a-z])|\s+the\s+(?:country|region|area|"
+        r"town|city|base|territory|enclave))|"
         r"re-?(?:deploy|position)(?:ed|s|ing)?\s+(?:\w+\s+){0,2}?(?:out\s+of|away\s+from)"
-    ), hint=("withdr", "pull", "retreat", "evacuat", "leav", "redeploy", "re-deploy",
-             "reposition", "re-position")),
+    ), hint=("withdr", "pull", "retreat", "evacuat", "leav",
+             "redeploy", "re-deploy", "reposition", "re-position")),
     # forces leaving a named place or their positions: "coalition forces will leave the
     # Ain al-Asad air base", "the troops left their positions"
     TriggerRule(
@@ -205,6 +207,20 @@ RULES: list[TriggerRule] = [
     ), hint=("seiz", "captur", "took", "tak", "retook", "recaptur", "retak", "overr", "liberat",
              "occup", "gained", "swept", "sweep")),
     TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
+    # "the army said it had freed Lalibela": a named town freed is retaken
+    TriggerRule("capture", _r(r"freed(?=\s+(?-i:[A-Z][a-z]))"), hint=("freed",)),
+    # "the TNLA took Mogok", "had taken several villages": taking a named place or a
+    # settlement (not "took part", "took years")
+    TriggerRule("capture", _r(
+        r"(?:took|taken|taking)(?=\s+(?:(?:the|several|two|three|four|five|six|dozens\s+of|"
+        r"\d+)\s+)?(?:(?-i:[A-Z][a-z])|villages?\b|towns?\b|cit(?:y|ies)\b|settlements?\b|"
+        r"districts?\b|positions?\b|outposts?\b|bases?\b|airports?\b|hills?\b))"
+    ), hint=("took", "taken", "taking")),
+    # "the town was under Viv Ansanm control", "back in Ukrainian hands": who holds it now
+    TriggerRule("capture", _r(
+        r"(?:came|fell|was|were|is|are|now|firmly|back|remained)\s+(?:under|in)(?=\s+(?:the\s+)?"
+        r"(?:(?-i:[A-Z])[\w'-]+\s+){1,3}(?:control|hands)\b)"
+    ), agent_after=True, hint=("under", "in")),
     # --- condemn
     TriggerRule("condemn", _r(
         r"condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|critici[sz](?:e|ed|es|ing)|"
@@ -302,8 +318,11 @@ RULES: list[TriggerRule] = [
         r"agreed|agree\s+(?:to|on)|reach(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?(?:agreement|deal|"
         r"accord|understanding|truce|ceasefire)|sign(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?"
         r"(?:agreement|deal|accord|memorandum)|struck\s+a\s+deal|"
-        r"(?:crafted|drew\s+up|drafted)\s+a\s+road\s*map"
-    ), hint=("agree", "reach", "sign", "struck", "road")),
+        r"(?:crafted|drew\s+up|drafted)\s+a\s+road\s*map|"
+        # "Hamas accepted the ceasefire proposal", "Kyiv accepted a 30-day truce"
+        r"accept(?:ed|s|ing)?\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:ceasefire|truce|"
+        r"peace|deal|agreement|accord|proposal|plan)\b"
+    ), hint=("agree", "reach", "sign", "struck", "road", "accept")),
 ]  # fmt: skip
 
 

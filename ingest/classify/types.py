@@ -41,6 +41,11 @@ class ExtractedEvent:
     classifier_version: str
     latitude: float | None = None
     longitude: float | None = None
+    admin1: str | None = None
+    geo_precision: str | None = None
+    actor_kind: str | None = None
+    target_kind: str | None = None
+    registry_version: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

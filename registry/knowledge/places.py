@@ -72,6 +72,8 @@ def is_latin_name(text: str) -> bool:
 
 
 def ascii_fold(text: str) -> str:
+    if text.isascii():  # most names: nothing to fold (the world's merge folds 150,000)
+        return text
     folded = unicodedata.normalize("NFKD", text)
     return "".join(c for c in folded if not unicodedata.combining(c)).replace("\u2019", "'")
 

@@ -195,6 +195,8 @@ class World:
         places = []
         for i, row in enumerate(self.place_rows):
             place = Place(*row)
+            if place.latitude is None or place.longitude is None:
+                continue  # nowhere to put it on a map (Antarctica): not a place to report
             places.append(
                 {
                     "name": place.name,

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from events.models import IncidentRow, IncidentSource
+from events.projections.rules import IncidentRow, IncidentSource
 from tests.support.projections import project_everything
 
 from .conftest import STRIKE_SENTENCE, correction_form, stream_of

@@ -117,3 +117,28 @@ def test_the_admin_home_links_the_newsroom_pages(viewer: User, client: Client) -
     assert 'id="newsroom-links"' in home
     assert "/admin/events/incidentrow/review/" in home
     assert "/admin/events/incidentrow/dashboard/" in home
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_reads_as_sentences(editor: User, report: Any, client: Client) -> None:
+    from events import services
+
+    incident_id = report(killed=5)
+    services.correct_incident(
+        incident_id=incident_id,
+        proposed={"killed": 6},
+        reason="toll updated",
+        editor=editor,
+        expected_version=1,
+    )
+    services.verify_incident(incident_id=incident_id, editor=editor, expected_version=2)
+    client.force_login(editor)
+    listing = client.get("/admin/events/event/").text
+    assert "IncidentCorrected: killed 5 -&gt; 6 by editor: toll updated" in listing
+    assert "IncidentVerified: attack USA → HN in Baghdad (IRQ) on 2024-01-04 by editor" in listing
+    assert (
+        "IncidentReported: attack USA → HN in Baghdad (IRQ) on 2024-01-04 from Wire "
+        "by classifier test-1" in listing
+    )
+    home = client.get("/admin/").text
+    assert ">Incidents<" in home and "Incident rows" not in home

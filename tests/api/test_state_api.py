@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events.projections import request_catch_up
-from events.projections.tables import IncidentRow
+from events.projections.rules.incidents import IncidentRow
 from registry.models import Actor, ActorKind
 from tests.projections.incident_log import follow_up, report
 from tests.projections.scenarios import seed_like_world
@@ -292,7 +292,7 @@ def test_only_answers_that_age_with_the_clock_change_their_etag_with_it(world: A
     urls = ["/api/incidents/", "/api/forces/", "/api/stances/", "/api/ultimatums/"]
     now = {url: client.get(url)["ETag"] for url in urls}
     later = timezone.now() + timedelta(minutes=2)
-    with mock.patch("events.selectors.timezone.now", return_value=later):
+    with mock.patch("events.selectors.common.timezone.now", return_value=later):
         two_minutes_on = {url: client.get(url)["ETag"] for url in urls}
     unchanged = {url for url in urls if now[url] == two_minutes_on[url]}
     # Incidents and forces move only with the log; an ultimatum can expire any minute.

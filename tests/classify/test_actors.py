@@ -16,7 +16,7 @@ def test_officials_titles_capitals_and_demonyms_resolve_to_states():
     assert ("Jordanian government spokesperson", "JOR") in found
     assert ("Lloyd Austin", "USA") in found
     assert ("Amman", "JOR") in found
-    assert ("Moscow", "RUS") in found and ("Kremlin", "RUS") in found
+    assert ("Moscow", "RUS") in found and ("the Kremlin", "RUS") in found
 
 
 def test_longest_alias_wins_over_its_parts():
@@ -79,8 +79,8 @@ def test_places_after_a_preposition_are_places_also_when_coordinated():
 
 def test_unknown_organisations_are_reported_by_name():
     found = find_actor_mentions(
-        "Saraya Awliya al-Dam claimed the attack.",
-        low("Saraya Awliya al-Dam claimed the attack."),
+        "Saraya Qamar al-Zaman claimed the attack.",
+        low("Saraya Qamar al-Zaman claimed the attack."),
         registry(),
     )
-    assert [(m.code, m.known) for m in found] == [("Saraya Awliya al-Dam", False)]
+    assert [(m.code, m.known) for m in found] == [("Saraya Qamar al-Zaman", False)]

@@ -83,8 +83,8 @@ def test_background_and_speculation_give_no_events():
 
 
 def test_unknown_group_is_reported_by_name():
-    events = read("Saraya Awliya al-Dam fighters attacked a Turkish base near Bashiqa.")
-    attack = one(events, "attack", "Saraya Awliya al-Dam")
+    events = read("Saraya Qamar al-Zaman fighters attacked a Turkish base near Bashiqa.")
+    attack = one(events, "attack", "Saraya Qamar al-Zaman")
     assert attack.target == "TUR" and attack.location == "Bashiqa"
 
 

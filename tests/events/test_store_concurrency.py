@@ -2,6 +2,7 @@
 
 import multiprocessing
 import time
+from collections.abc import Iterator
 
 import psycopg
 import psycopg.conninfo
@@ -91,13 +92,16 @@ def test_tailing_reader_sees_every_committed_event_once_under_eight_writers() ->
         assert [e.version for e in store.read_stream(stream_id)] == list(range(1, version + 1))
 
 
-def _other_database() -> str:
+@pytest.fixture
+def other_database() -> Iterator[str]:
+    """A second database on the same server, dropped afterwards (no test leaves one)."""
     name = f"{connection.settings_dict['NAME']}_neighbour"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    return name
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _open_transaction_with_xid(dbname: str) -> psycopg.Connection:
@@ -112,8 +116,10 @@ def _open_transaction_with_xid(dbname: str) -> psycopg.Connection:
     return holder
 
 
-def test_an_open_transaction_in_another_database_does_not_hold_readers_back() -> None:
-    holder = _open_transaction_with_xid(dbname=_other_database())
+def test_an_open_transaction_in_another_database_does_not_hold_readers_back(
+    other_database: str,
+) -> None:
+    holder = _open_transaction_with_xid(dbname=other_database)
     try:
         store.append("neighbour-1", [store.NewEvent("Seen", {})], expected_version=0)
         assert [e.stream_id for e in store.read_all()] == ["neighbour-1"]

@@ -67,8 +67,8 @@ def assert_incidents_exactly_once(article_ids: list[int]) -> int:
 
 def wait_projections_caught_up(timeout: float) -> None:
     """The system's own projector (wake-ups and the periodic catch-up) catches up."""
-    from events.projections.registry import PROJECTORS
-    from events.projections.status import lag_of
+    from events.projections.engine.projectors import PROJECTORS
+    from events.projections.engine.status import lag_of
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 
 from events import store
-from events.projections.registry import catch_up_all
-from events.projections.tables import IncidentRow
+from events.projections.engine.projectors import catch_up_all
+from events.projections.rules.incidents import IncidentRow
 from ingest import services
 from ingest.models import Article, Feed
 from ingest.signatures import sign

@@ -71,7 +71,7 @@ def follow(database_name: str, stop: Event, out: Queue) -> None:
     """Run the projectors in small batches until told to stop, then report how many
     events each run applied."""
     setup_django(database_name)
-    from events.projections.registry import PROJECTORS
+    from events.projections.engine.projectors import PROJECTORS
 
     applied = 0
     runs = 0

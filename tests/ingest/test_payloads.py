@@ -13,7 +13,7 @@ from ingest.payloads import (
     parse_article_batch,
     parse_feed_document,
 )
-from ingest.signatures import sign, signature_matches
+from ingest.signatures import sign, sign_body_only, signature_matches
 
 ARTICLE = {
     "external_id": "a-1",
@@ -75,11 +75,17 @@ def test_content_hash_ignores_whitespace_only() -> None:
 def test_signature_round_trip_and_refusals() -> None:
     body = b'{"a": 1}'
     header = sign("s3cret", body)
-    assert header.startswith("sha256=") and signature_matches("s3cret", body, header)
+    assert header.startswith("t=") and ",v1=" in header
+    assert signature_matches("s3cret", body, header)
     assert not signature_matches("s3cret", body + b" ", header)
     assert not signature_matches("other", body, header)
     assert not signature_matches("s3cret", body, None)
-    assert not signature_matches("s3cret", body, header.removeprefix("sha256="))
+    assert not signature_matches("s3cret", body, header.split(",")[1])  # no timestamp
+    stale = sign("s3cret", body, timestamp=int(time.time()) - 301)
+    assert not signature_matches("s3cret", body, stale)
+    body_only = sign_body_only("s3cret", body)
+    assert not signature_matches("s3cret", body, body_only)
+    assert signature_matches("s3cret", body, body_only, allow_body_only=True)
 
 
 RSS = b"""<?xml version="1.0"?>

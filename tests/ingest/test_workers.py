@@ -261,7 +261,9 @@ def test_redis_down_while_pushing_then_the_sweep_queues_every_article(
         slowest = max(slowest, time.monotonic() - started)
         assert response.status_code == 202, response.text
         ids += response.json()["ids"]
-    assert slowest < 5, f"a push waited {slowest:.1f}s for the dead broker"
+    # the web tries the broker once (max_retries=0) and answers; kombu's default would
+    # retry for minutes. 15 s leaves room for a loaded two-core machine.
+    assert slowest < 15, f"a push waited {slowest:.1f}s for the dead broker"
     statuses = set(Article.objects.filter(pk__in=ids).values_list("status", flat=True))
     assert statuses == {ArticleStatus.RECEIVED}
 

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.projections import stances, ultimatums
-from events.projections.incident_state import IncidentState, IncidentSummary
+from events.domain.incident_state import IncidentState, IncidentSummary
+from events.projections.rules import stances, ultimatums
 
 DAY0 = date(2024, 1, 1)
 PARTIES = ["USA", "IRN", "KH"]

@@ -14,14 +14,16 @@ from hypothesis import strategies as st
 
 from events import store
 from events.domain import Factuality, IncidentType
+from events.domain.fold import fold_incidents
 from events.models import Checkpoint
-from events.projections import forces, stances, ultimatums
-from events.projections.config import force_window_days, stance_half_life_days
-from events.projections.incident_state import fold_incidents
-from events.projections.places import country_level_names
-from events.projections.registry import PROJECTORS
-from events.projections.stream_type_counts import count_events, table_counts
-from events.projections.tables import ForceLevel, Stance, Ultimatum
+from events.projections.engine.config import (
+    country_level_names,
+    force_window_days,
+    stance_half_life_days,
+)
+from events.projections.engine.projectors import PROJECTORS
+from events.projections.rules import ForceLevel, Stance, Ultimatum, forces, stances, ultimatums
+from events.projections.rules.stream_type_counts import count_events, table_counts
 from events.selectors import NOW, incident_states, iter_log
 from tests.projections.incident_log import follow_up, report, source
 from tests.support.projections import project_everything

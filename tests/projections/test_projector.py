@@ -11,8 +11,8 @@ from django.db import connection
 
 from events import store
 from events.models import Checkpoint
-from events.projections.status import lag_of
-from events.projections.stream_type_counts import (
+from events.projections.engine.status import lag_of
+from events.projections.rules.stream_type_counts import (
     StreamTypeCountProjector,
     count_events,
     table_counts,

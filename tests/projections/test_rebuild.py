@@ -10,8 +10,8 @@ from django.db import connection
 
 from events import store
 from events.models import Checkpoint
-from events.projections.registry import PROJECTORS
-from events.projections.tables import IncidentRow
+from events.projections.engine.projectors import PROJECTORS
+from events.projections.rules.incidents import IncidentRow
 from tests.projections.incident_log import report, source
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
 from tests.support.projections import project_everything

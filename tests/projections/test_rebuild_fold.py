@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.projections.incident_state import IncidentState, fold_logged
-from events.projections.log_scan import LoggedEvent
+from events.domain.fold import fold_logged
+from events.domain.incident_state import IncidentState
+from events.projections.engine.log_scan import LoggedEvent
 
 RECORDED = "2024-03-01T10:00:00+00:00"
 ONE, TWO = "6f1c2a4e-0000-4000-8000-000000000001", "6f1c2a4e-0000-4000-8000-000000000002"

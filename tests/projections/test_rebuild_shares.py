@@ -1,5 +1,5 @@
 """A rebuild on PostgreSQL folds the log in shares, each in a forked process of its own
-(events.projections.shares): however many shares, the tables equal the fold of the log,
+(events.projections.engine.shares): however many shares, the tables equal the fold of the log,
 the keys and indexes are all back, and a share that fails fails the whole rebuild while
 readers keep the live tables as they were."""
 
@@ -13,10 +13,10 @@ from django.db import connection
 from django.test import override_settings
 
 from events.models import Checkpoint
-from events.projections import incidents
-from events.projections.log_scan import LogScan
-from events.projections.registry import PROJECTORS
-from events.projections.tables import IncidentRow, IncidentSource
+from events.projections.engine import incidents
+from events.projections.engine.log_scan import LogScan
+from events.projections.engine.projectors import PROJECTORS
+from events.projections.rules.incidents import IncidentRow, IncidentSource
 from tests.projections.incident_log import follow_up, report, source
 from tests.projections.test_projection_equals_fold import assert_tables_equal_the_fold
 from tests.support.projections import project_everything

@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from events.projections.status import lag_of
-from events.projections.tables import IncidentRow
+from events.projections.engine.status import lag_of
+from events.projections.rules.incidents import IncidentRow
 from tests.projections.incident_log import report
 from tests.support.projections import project_everything
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from events.selectors import NOW, list_forces
+from events.selectors import NOW, forces_page
 from ingest.registry_cache import VERSION_KEY, forget_cached_registry, registry_version
 from registry.models import Actor, Place
 from registry.selectors import country_level_names
@@ -40,7 +40,7 @@ def test_saving_an_actor_moves_the_force_rows_and_the_classifier_version() -> No
         occurred_on="2024-05-01",
     )
     project_everything()
-    [at_the_place] = list_forces(NOW, actor="USA")
+    [at_the_place] = forces_page(NOW, actor="USA").results
     assert (at_the_place["place"], at_the_place["low"]) == ("Babylonia", 700)
     before = registry_version()
 
@@ -50,7 +50,7 @@ def test_saving_an_actor_moves_the_force_rows_and_the_classifier_version() -> No
     iraq.save()
 
     assert registry_version() != before
-    [country_wide] = list_forces(NOW, actor="USA")
+    [country_wide] = forces_page(NOW, actor="USA").results
     assert (country_wide["place"], country_wide["low"], country_wide["high"]) == ("", 700, 700)
 
 

@@ -14,8 +14,8 @@ def project_everything(timeout: float = 120.0) -> None:
     transactions open a projector can lag for a moment; it never skips. Waiting for
     them is what production's periodic catch-up does too.
     """
-    from events.projections.registry import PROJECTORS, catch_up_all
-    from events.projections.status import lag_of
+    from events.projections.engine.projectors import PROJECTORS, catch_up_all
+    from events.projections.engine.status import lag_of
 
     deadline = time.monotonic() + timeout
     while True:

@@ -1,7 +1,7 @@
 """`manage.py projections rebuild [NAME]` and `manage.py projections status`.
 
 A rebuild folds the log into fresh tables and swaps them in with the checkpoint in one
-short transaction: readers never see a half-built projection (events.projections.base).
+short transaction: readers never see a half-built projection (events.projections.engine.projector).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from events import replicas
-from events.projections.registry import PROJECTORS
-from events.projections.status import events_after, lag_of
+from events import replicas, store
+from events.projections.engine.projectors import PROJECTORS
+from events.projections.engine.status import lag_of
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def _rebuild(self, name: str | None) -> None:
         if name and name not in PROJECTORS:
             raise CommandError(f"unknown projection {name!r}: choose from {', '.join(PROJECTORS)}")
-        total = events_after("")  # counted once: every rebuild reads the whole log
+        total = store.events_after("")  # counted once: every rebuild reads the whole log
         for projector in [PROJECTORS[name]] if name else PROJECTORS.values():
             with tqdm(total=total, desc=projector.name, unit="ev", file=sys.stderr) as bar:
                 replayed = projector.rebuild(progress=bar.update)
