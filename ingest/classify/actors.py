@@ -191,8 +191,36 @@ def find_actor_mentions(sentence: str, low: str, registry: Registry) -> list[Act
             if province_of
             else ActorMention(s, e, name, name, known=False, after_of=after_of)
         )
+    for generic in GENERIC_PERPETRATORS.finditer(sentence):
+        s, e = generic.span("noun")
+        if any(s < ce and cs < e for cs, ce in covered) or _named_just_before(mentions, s):
+            continue
+        noun = generic.group("noun").lower()
+        before = sentence[max(0, generic.start() - 40) : generic.start()]
+        mentions.append(
+            ActorMention(s, e, noun, noun, known=False, after_of=bool(PREP_BEFORE.search(before)))
+        )
+        covered.append((s, e))
     mentions.sort(key=lambda x: x.start)
     return _owned_groups(sentence, _coordinated_locatives(sentence, mentions, place_keys), registry)
+
+
+# Unnamed perpetrators, reported as written ("gunmen stormed the school"): the contract
+# wants the name as written for an actor the registry does not know.
+GENERIC_PERPETRATORS = re.compile(
+    # "the insurgents" points back to a group named before: coreference reads it
+    r"(?<!\bthe\s)(?<!\bThe\s)(?<!\bthose\s)(?<!\bthese\s)"
+    r"\b(?:(?:suspected|armed|masked|unidentified|unknown|heavily\s+armed)\s+)?"
+    r"(?P<noun>gunmen|insurgents|militants|separatists|gangs|gang\s+members|rebels|bandits|"
+    r"armed\s+men|kidnappers|attackers|assailants|jihadists|suicide\s+bombers?|tribesmen|"
+    r"militiamen)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_just_before(mentions: list[ActorMention], start: int) -> bool:
+    """ "Houthi rebels", "Iraqi militants": the noun belongs to the name before it."""
+    return any(0 <= start - m.end <= 1 for m in mentions)
 
 
 PROVINCIAL_FORCE = re.compile(r"(?P<place>.+?)\s+(?:National\s+Guard|State\s+Police)$")
