@@ -13,4 +13,4 @@ COPY . .
 RUN DJANGO_SETTINGS_MODULE=tracker.settings_production SECRET_KEY=build-only \
     python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "tracker.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "3"]

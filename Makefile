@@ -50,6 +50,8 @@ bench: venv
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench replay
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench pipeline
 	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench api
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench export
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) manage.py bench stream
 
 clean:
 	rm -rf $(VENV) tracker.sqlite3 .demo-admin-password staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -216,6 +216,29 @@ class Stack:
         self._started(process)
         return f"http://127.0.0.1:{port}"
 
+    def asgi_web(self, broker_url: str, *, workers: int = 1, **extra: str) -> str:
+        """gunicorn with uvicorn workers (tracker.asgi), as the live log is served."""
+        port = free_port()
+        process = self.start(
+            "asgi-web",
+            [
+                str(BIN / "gunicorn"),
+                "tracker.asgi:application",
+                "-k",
+                "uvicorn_worker.UvicornWorker",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--timeout",
+                "60",
+            ],
+            self.env(broker_url, **extra),
+        )
+        self._wait(lambda: port_answers(port) or not process.alive, 30, "gunicorn (ASGI)")
+        self._started(process)
+        return f"http://127.0.0.1:{port}"
+
     def worker(self, broker_url: str, name: str = "worker", **extra: str) -> Process:
         process = self.start(
             name,

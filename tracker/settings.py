@@ -9,6 +9,7 @@ turns DEBUG off and hardens everything `manage.py check --deploy` looks at.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -220,6 +221,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise environ.ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 TRACKER_ANONYMOUS_READS = env_bool("TRACKER_ANONYMOUS_READS", default=DEBUG)
+# A comment line this often on a quiet /api/events/stream, so proxies keep it open.
+TRACKER_STREAM_HEARTBEAT_SECONDS = env.float("TRACKER_STREAM_HEARTBEAT_SECONDS", default=15.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -273,6 +276,10 @@ TRACKER_FORCE_WINDOW_DAYS = env.int("TRACKER_FORCE_WINDOW_DAYS", default=180)
 # server (`https://tiles.example/{z}/{x}/{y}.png`) adds a layer under them when set.
 TRACKER_MAP_TILE_URL = env.str("TRACKER_MAP_TILE_URL", default="")
 TRACKER_MAP_TILE_ATTRIBUTION = env.str("TRACKER_MAP_TILE_ATTRIBUTION", default="")
+if TRACKER_MAP_TILE_URL:
+    # the optional tile server's images must pass the page's Content-Security-Policy
+    _tiles = urlsplit(TRACKER_MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 # A rebuild on PostgreSQL folds the log in this many processes, each over a share of
 # the streams (events.projections.engine.shares): one per core by default.
 TRACKER_REBUILD_PROCESSES = env.int("TRACKER_REBUILD_PROCESSES", default=os.cpu_count() or 1)

@@ -43,7 +43,9 @@ def conditional_response(
     request: Request, point: TimePoint, produce: Callable[[], Any], ticks: str
 ) -> HttpResponseBase:
     tag = state_etag(request, point, ticks)
-    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x", as a proxy or
+    # a compressing middleware may have weakened the tag the client kept
+    wanted = [t.removeprefix("W/") for t in parse_etags(request.headers.get("If-None-Match", ""))]
     if tag in wanted or "*" in wanted:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
     renderer = getattr(request, "accepted_renderer", None)

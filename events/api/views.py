@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import selectors, store
-from events.api import etags, params, schemas
+from events.api import etags, params, schemas, stream
 from events.api.conditional import conditional_response
 from events.api.pagination import page_json
 from events.api.permissions import ReadAccess
@@ -80,19 +80,14 @@ def paged_answer(
 class EventLogView(ReadView):
     @extend_schema(
         operation_id="events_list",
-        parameters=[params.LogParams],
+        parameters=[stream.WaitingLogParams],
         responses={200: schemas.LogPageOut, **ERRORS},
-        summary="The event log in read order, from a cursor",
+        summary="The event log in read order, from a cursor (`wait`: long poll)",
     )
     def get(self, request: Request) -> HttpResponseBase:
-        p = params.parse(params.LogParams, request)
+        p = params.parse(stream.WaitingLogParams, request)
         with translated_errors():
-            page = selectors.log_page(
-                after=p.get("after") or None,
-                limit=p["limit"],
-                types=[p["type"]] if p.get("type") else None,
-                stream_id=p.get("stream"),
-            )
+            page = stream.waiting_log_page(p)
         return Response(page)
 
 

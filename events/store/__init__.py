@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
+from events.live.notify import announce_append
 from events.store.base import (
     ANY,
     MAX_STREAM_ID,
@@ -76,7 +77,9 @@ def append(
     Events whose event_id is already stored are not written again: the stored ones are
     returned, so a retried command is a no-op.
     """
-    return implementation().append(stream_id, events, expected_version=expected_version)
+    recorded = implementation().append(stream_id, events, expected_version=expected_version)
+    announce_append()  # live readers wake once the append has committed
+    return recorded
 
 
 def stream_version(stream_id: str) -> int:

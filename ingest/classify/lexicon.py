@@ -119,23 +119,49 @@ class NameIndex:
         self.longest = max(
             (len(_WORD.findall(name)) for name in table if not name.isalnum()), default=1
         )
+        # A run of words can only be a name if its first word opens one, and a word
+        # written in small letters only opens a name written so ("al-Hasakah"): most of
+        # a sentence's words are skipped after one set lookup.
+        self._opening = {_first_word(name) for name in table}
+        self._small_opening = {
+            _first_word(low)
+            for low, bucket in table.items()
+            if any(not alias[:1].isupper() for _, alias in bucket)
+        }
+        self._recent: dict[str, list[tuple[int, tuple[int, tuple[AliasHit, ...]]]]] = {}
 
     def __len__(self) -> int:
         return len(self._table)
 
     def iter(self, low: str, text: str = "") -> list[tuple[int, tuple[int, tuple[AliasHit, ...]]]]:
+        # actors and places both ask about the same sentence: answer the second from memory
+        remembered = self._recent.get(text or low)
+        if remembered is not None:
+            return remembered
         spans = [m.span() for m in _WORD.finditer(low)]
         if text:  # scraped text glues words ("In earlyAnkara"): a capital starts a word
             spans = _split_glued(spans, text)
         found = []
         table, longest = self._table, self.longest
-        for i, (start, _) in enumerate(spans):
+        for i, (start, first_end) in enumerate(spans):
+            first = low[start:first_end]
+            capital = not text or not text[start].islower()
+            if first not in (self._opening if capital else self._small_opening):
+                continue
             for _, end in spans[i : i + longest]:
                 bucket = table.get(low[start:end])
                 if bucket is not None:
                     hits = tuple(_alias_hit(key, alias) for key, alias in bucket)
                     found.append((end - 1, (end - start, hits)))
+        if len(self._recent) > 256:
+            self._recent.clear()
+        self._recent[text or low] = found
         return found
+
+
+def _first_word(name: str) -> str:
+    first = _WORD.search(name)
+    return first.group(0) if first else name
 
 
 def _split_glued(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

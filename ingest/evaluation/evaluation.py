@@ -10,6 +10,7 @@ from typing import Any
 from ingest.classify import extract
 from ingest.classify.inputs import InputError, iter_articles
 from ingest.classify.lexicon import Registry
+from ingest.evaluation import breakdown
 from ingest.evaluation.scoring import Score, score
 
 
@@ -50,5 +51,23 @@ def evaluate_paths(
     input_format: str = "text",
     published: date | None = None,
 ) -> Score:
+    return evaluate_with_tables(gold_path, paths, registry, input_format, published)[0]
+
+
+def evaluate_with_tables(
+    gold_path: Path,
+    paths: list[Path],
+    registry: Registry,
+    input_format: str = "text",
+    published: date | None = None,
+) -> tuple[Score, list[str]]:
+    """The score, and the per-type and per-region tables of `breakdown`."""
     gold = read_gold(gold_path)
-    return score(gold, predictions(paths, input_format, published, registry), registry)
+    pred = predictions(paths, input_format, published, registry)
+    tables = [
+        *breakdown.table("type", breakdown.by_type(gold, pred, registry)),
+        *breakdown.table(
+            "region", breakdown.by_region(gold, pred, breakdown.regions_of(paths), registry)
+        ),
+    ]
+    return score(gold, pred, registry), tables

@@ -35,6 +35,8 @@ def test_swagger_ui_lists_the_operations_offline(new_page: Any, live_server: Any
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/incidents/" in p for p in paths), paths
     assert any("/api/events/" in p for p in paths), paths
+    assert any("/api/events/stream" in p for p in paths), paths
+    assert any("/api/export/incidents.csv" in p for p in paths), paths
     assert foreign == []
 
 

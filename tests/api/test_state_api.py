@@ -152,6 +152,19 @@ def test_etag_gives_304_until_the_state_changes(world: Any) -> None:
     assert changed.json()["count"] == first.json()["count"] + 1
 
 
+def test_a_weakened_etag_still_gives_304(world: Any) -> None:
+    """A proxy or a compressing middleware may hand the client W/"..." for our tag:
+    If-None-Match compares weakly, so it still matches; another tag does not."""
+    client = APIClient()
+    tag = client.get("/api/stances/")["ETag"]
+    weak = client.get("/api/stances/", HTTP_IF_NONE_MATCH=f"W/{tag}")
+    assert weak.status_code == 304 and weak["ETag"] == tag
+    listed = client.get("/api/stances/", HTTP_IF_NONE_MATCH=f'"other", W/{tag}')
+    assert listed.status_code == 304
+    other = client.get("/api/stances/", HTTP_IF_NONE_MATCH='W/"other"')
+    assert other.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("url", "status", "words"),
     [

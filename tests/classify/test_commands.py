@@ -95,6 +95,22 @@ def test_evaluate_prints_the_scorer_figures():
     assert lines == score(gold, pred, registry()).report()
 
 
+def test_evaluate_tables_split_the_score_by_type_and_region():
+    out = io.StringIO()
+    call_command("evaluate", str(GOLD), str(SEEDS), "--tables", stdout=out)
+    lines = out.getvalue().splitlines()
+    by_type = lines[lines.index("by type:") + 2 : lines.index("by region:")]
+    rows = {line.split()[0]: [int(x) for x in line.split()[1:5]] for line in by_type}
+    total = next(line for line in lines if line.startswith("tp="))
+    tp = int(total.split()[0].removeprefix("tp="))
+    # every matched gold event counts under one of its types at least once
+    assert sum(r[1] for r in rows.values()) >= tp > 0
+    assert {"attack", "deploy", "withdraw"} <= set(rows)
+    gold_events = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
+    attacks = sum(1 for g in gold_events if "attack" in g["type"] and not g.get("optional"))
+    assert rows["attack"][0] == attacks
+
+
 def test_a_dateline_in_the_text_wins_over_published(tmp_path: Path):
     article = tmp_path / "dated.txt"
     article.write_text(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bench import api, classify, pipeline, replay, store
+from bench import api, classify, export, pipeline, replay, store, stream
 
 BENCHMARKS: dict[str, Callable[..., None]] = {
     "store": store.run,
@@ -16,6 +16,8 @@ BENCHMARKS: dict[str, Callable[..., None]] = {
     "classify": classify.run,
     "pipeline": pipeline.run,
     "api": api.run,
+    "export": export.run,
+    "stream": stream.run,
 }
 
 

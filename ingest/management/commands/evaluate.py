@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ingest.evaluation.evaluation import EvaluationError, evaluate_paths
+from ingest.evaluation.evaluation import EvaluationError, evaluate_with_tables
 from ingest.management.commands.extract import iso_date
 from ingest.registry_cache import current_registry
 
@@ -23,11 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--published", default=None, help="publication date YYYY-MM-DD")
         parser.add_argument("--input-format", choices=["text", "jsonl"], default="text")
         parser.add_argument("--verbose", action="store_true", help="list misses and extras")
+        parser.add_argument(
+            "--tables",
+            action="store_true",
+            help="also print per-type and per-region tables (regions from manifest.json)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         published = iso_date(options["published"]) if options["published"] else None
         try:
-            result = evaluate_paths(
+            result, tables = evaluate_with_tables(
                 Path(options["gold"]),
                 [Path(p) for p in options["paths"]],
                 current_registry(),
@@ -38,3 +43,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for line in result.report(verbose=options["verbose"]):
             self.stdout.write(line)
+        if options["tables"]:
+            for line in tables:
+                self.stdout.write(line)
