@@ -127,6 +127,18 @@ def test_a_streamed_body_is_produced_with_its_reads_on_the_replica(aliases: Any)
     assert replicas.read_alias() == DEFAULT_DB_ALIAS
 
 
+def test_an_export_copies_its_rows_from_the_replica(aliases: Any) -> None:
+    aliases.TRACKER_REPLICA_DATABASES = ["replica_b"]
+    connections[DEFAULT_DB_ALIAS].close()
+    response = APIClient().get("/api/export/incidents.csv")
+    assert response.status_code == 200
+    assert response.headers["X-Read-From"] == "replica_b"
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert body.startswith(b"incident_id,event_date,")
+    # The body's COPY ran on replica_b's connection: the primary's was never opened.
+    assert connections[DEFAULT_DB_ALIAS].connection is None
+
+
 @pytest.mark.parametrize(
     ("urls", "message"),
     [
