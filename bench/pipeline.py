@@ -1,8 +1,8 @@
 """`manage.py bench pipeline`: signed HTTP pushes through a Celery worker into projections.
 
 On a scratch database (Django's test-database machinery) it starts its own redis-server,
-gunicorn (2 workers x 8 threads) and a celery worker (prefork, 2 processes), all with
-DEBUG off. An open-loop sender pushes one synthetic article (bench.articles)
+gunicorn (2 workers x 8 threads) and a celery worker (prefork, `--workers` processes,
+default 2), all with DEBUG off. An open-loop sender pushes one synthetic article (bench.articles)
 every 1/rate seconds, each on its schedule whether or not earlier pushes have answered,
 for `--seconds` (default 60) at `--size` articles/s (default 20). A poller watches the
 incidents projection (`events_proj_incident_source`) and notes when each article's
@@ -32,6 +32,7 @@ from ingest.signatures import sign
 
 DEFAULT_RATE = 20.0
 DEFAULT_SECONDS = 60.0
+DEFAULT_WORKERS = 2
 DRAIN_SECONDS = 60.0
 POLL_SECONDS = 0.02
 SECRET = "bench-feed-secret-0123456789abcdef"
@@ -111,7 +112,12 @@ def _dsn(settings_dict: dict[str, Any]) -> str:
     return database_url(settings_dict).replace("postgres://", "postgresql://", 1)
 
 
-def run(stdout: TextIO, seconds: float | None = None, size: int | None = None) -> None:
+def run(
+    stdout: TextIO,
+    seconds: float | None = None,
+    size: int | None = None,
+    workers: int = DEFAULT_WORKERS,
+) -> None:
     seconds = seconds or DEFAULT_SECONDS
     rate = float(size or DEFAULT_RATE)
     if connection.vendor != "postgresql":
@@ -121,7 +127,7 @@ def run(stdout: TextIO, seconds: float | None = None, size: int | None = None) -
     original_name = connection.settings_dict["NAME"]
     creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     settings_dict = dict(connection.settings_dict)
-    stack = Stack(database_url(settings_dict))
+    stack = Stack(database_url(settings_dict), worker_concurrency=workers)
     try:
         _feed()
         connection.close()
@@ -130,7 +136,8 @@ def run(stdout: TextIO, seconds: float | None = None, size: int | None = None) -
         stack.worker(broker)
         stdout.write(
             f"bench pipeline: {rate:g} articles/s offered for {seconds:g}s "
-            f"(scratch copy of {original_name}; own redis, gunicorn 2x8, celery worker -c 2)\n"
+            f"(scratch copy of {original_name}; own redis, gunicorn 2x8, "
+            f"celery worker -c {workers})\n"
         )
         _measure(stdout, base_url, _dsn(settings_dict), rate, seconds)
     finally:

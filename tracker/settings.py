@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.DropMalformedCookiesMiddleware",
+    "tracker.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +152,37 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time; wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+
+def replica_databases(urls: list[str], primary: dict[str, object]) -> dict[str, dict[str, object]]:
+    """`DATABASE_REPLICA_URLS` as database aliases replica_1, replica_2, ...: streaming
+    replicas of the primary, on its engine; the test runner points them at its test database."""
+    replicas: dict[str, dict[str, object]] = {}
+    for number, url in enumerate(urls, start=1):
+        try:
+            config = dict(environ.Env.db_url_config(url))
+        except ValueError as error:
+            raise environ.ImproperlyConfigured(f"DATABASE_REPLICA_URLS: {url!r}: {error}") from None
+        if config.get("ENGINE") != primary["ENGINE"]:
+            raise environ.ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: {url!r} is not a database of the primary's kind "
+                f"({primary['ENGINE']})"
+            )
+        config.update(
+            ATOMIC_REQUESTS=False,
+            CONN_MAX_AGE=primary["CONN_MAX_AGE"],
+            TEST={"MIRROR": "default"},
+        )
+        replicas[f"replica_{number}"] = config
+    return replicas
+
+
+_REPLICA_URLS = [url for url in env.list("DATABASE_REPLICA_URLS", default=[]) if url.strip()]
+DATABASES.update(replica_databases(_REPLICA_URLS, DATABASES["default"]))
+# Read API requests and exports read from these, round robin (events.replicas); the rest
+# of the project reads and writes on the primary.
+TRACKER_REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["events.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -6,10 +6,12 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from tracker.health import healthz
 from tracker.views import landing
 
 urlpatterns = [
     path("", landing, name="landing"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/ingest/", include("ingest.api.urls")),
     # The editor commands first: POST /api/incidents/ is theirs, GET the read API's.

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -36,7 +36,9 @@ def incident_chunks(
         .order_by("world_date", "incident_id")
         .values_list("world_date", Cast("state", output_field=TextField()))
     )
-    copied = _copied(rows) if connection.vendor == "postgresql" else rows.iterator(chunk)
+    # rows.db: where the router sends the read (a replica inside a read API request)
+    db = connections[rows.db]
+    copied = _copied(rows) if db.vendor == "postgresql" else rows.iterator(chunk)
     batch: list[IncidentState] = []
     for world_date, text in copied:
         state = IncidentState.from_json(orjson.loads(text))
@@ -55,10 +57,11 @@ def _copied(rows: QuerySet[Any, Any]) -> Iterator[tuple[date, str]]:
     """The query's (date, text) rows through COPY ... TO STDOUT (binary: no escapes to
     undo). The connection is busy until the COPY ends: read nothing else meanwhile."""
     sql, params = rows.query.sql_with_params()
-    connection.ensure_connection()
+    db = connections[rows.db]
+    db.ensure_connection()
     with (
-        connection.wrap_database_errors,
-        connection.connection.cursor() as cursor,
+        db.wrap_database_errors,
+        db.connection.cursor() as cursor,
         cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy,
     ):
         copy.set_types(["date", "text"])

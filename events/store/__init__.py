@@ -9,7 +9,8 @@ Public API (everything else in the project goes through it):
 One interface (`base.EventStore`), one implementation per database: `postgresql` (the
 gap-free `(tx_id, position)` reader, single-statement appends, server-side binding) and
 `sqlite` (one writer: position order is commit order). The implementation is chosen once,
-on first use, from the default connection's vendor; a process talks to one database.
+on first use, from the default connection's vendor; a process talks to one kind of database
+(its read replicas, events.replicas, run the primary's engine).
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ validation, row decoding and the statements that read the same on either.
 Ordering and visibility are each implementation's business (see `postgresql` and
 `sqlite`); the contract is `read_all`'s: every committed event once, in an order a cursor
 can resume, never skipping one that commits late.
+
+Reads (`read_all`, `read_stream`, `head_cursor`, `events_after`) go to the connection
+`reading()` names: a streaming replica inside `replicas.replica_reads()`, where the same
+contract holds (events.replicas), else the primary. Appends always go to the primary.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
-from events import upcasting
+from events import replicas, upcasting
 
 Json = dict[str, Any]
 
@@ -92,6 +97,12 @@ COLUMNS = (
     "recorded_at, occurred_on"
 )
 _ENCODER = DjangoJSONEncoder()
+
+
+def reading() -> BaseDatabaseWrapper:
+    """The connection reads go to: a replica inside `replicas.replica_reads()`, else the
+    primary (events.replicas)."""
+    return connections[replicas.read_alias()]
 
 
 def dumps(value: Json) -> str:
@@ -262,8 +273,11 @@ class EventStore(ABC):
         sql = SELECT_BY_EVENT_IDS.format(ids=", ".join(["%s"] * len(ids)))
         return self.fetch_events(sql, [self.db_uuid(i) for i in ids])
 
-    def fetch_events(self, sql: str, params: Sequence[Any]) -> list[RecordedEvent]:
-        with connection.cursor() as cursor:
+    def fetch_events(
+        self, sql: str, params: Sequence[Any], *, db: BaseDatabaseWrapper = connection
+    ) -> list[RecordedEvent]:
+        """Events by `sql` on `db` (the primary unless a read passes `reading()`)."""
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return [row_to_event(r) for r in cursor.fetchall()]
 
@@ -284,8 +298,8 @@ class EventStore(ABC):
         self, stream_id: str, *, up_to_version: int | None = None
     ) -> list[RecordedEvent]:
         if up_to_version is None:
-            return self.fetch_events(SELECT_STREAM, [stream_id])
-        return self.fetch_events(SELECT_STREAM_UP_TO, [stream_id, up_to_version])
+            return self.fetch_events(SELECT_STREAM, [stream_id], db=reading())
+        return self.fetch_events(SELECT_STREAM_UP_TO, [stream_id, up_to_version], db=reading())
 
     @staticmethod
     def type_filters(types: Sequence[str] | None, stream_id: str | None) -> tuple[str, list[Any]]:

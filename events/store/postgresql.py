@@ -16,6 +16,9 @@ idle psql session) would freeze every reader here although it can never write th
 In-flight xids that pg_stat_activity attributes to another database are therefore left
 out of the horizon; an in-flight xid it cannot attribute (its backend just committed, a
 prepared transaction) is kept, so the refinement can only hold readers back, never skip.
+
+On a hot standby (reads inside `replicas.replica_reads()`) the horizon is the snapshot's
+xmin: there the snapshot lists no in-flight xids (events.replicas says why xmin holds).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from events.integrity import chain
@@ -37,6 +41,7 @@ from events.store.base import (
     bump,
     format_cursor,
     parse_cursor,
+    reading,
     row_to_event,
 )
 
@@ -44,17 +49,21 @@ from events.store.base import (
 # to this database, or the snapshot's xmax when there is none. Rows with a smaller tx_id
 # were written by transactions that have ended. pg_stat_activity shows xids as 32-bit
 # `xid`; an xid8's low 32 bits identify it among the ones in flight.
+# On a hot standby the snapshot lists no in-flight xids at all (the standby keeps them with
+# the subtransactions, which pg_current_snapshot() leaves out) although its xmin is right,
+# and pg_stat_activity there knows nothing of the primary's sessions: the horizon is xmin.
 HORIZON_CTE = """WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
 foreign_xids AS (
     SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
     WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
 ),
 horizon AS (
-    SELECT COALESCE(
+    SELECT CASE WHEN pg_is_in_recovery() THEN (SELECT pg_snapshot_xmin(s) FROM snap)
+    ELSE COALESCE(
         (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
          WHERE mod(x::text::bigint, 4294967296) NOT IN (SELECT xid32 FROM foreign_xids)),
         (SELECT pg_snapshot_xmax(s) FROM snap)
-    ) AS xid
+    ) END AS xid
 )"""
 
 # One statement, one round trip: bump the stream row ({bump}, base.bump) and insert the
@@ -86,7 +95,9 @@ HEAD_CURSOR = (
 COUNT_AFTER = "SELECT count(*) FROM events_event WHERE (tx_id, position) > (%s::text::xid8, %s)"
 
 
-def fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def fetch_prepared(
+    db: BaseDatabaseWrapper, sql: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
     """Run a hot statement through psycopg's own cursor.
 
     Django's cursor binds parameters client-side, so PostgreSQL parses and plans the
@@ -94,8 +105,8 @@ def fetch_prepared(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     statement it has seen a few times. Same connection and transaction; errors still
     surface as Django's database exceptions.
     """
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+    db.ensure_connection()
+    with db.wrap_database_errors, db.connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -129,7 +140,7 @@ class PostgreSQLStore(EventStore):
         values = [v for row in self.value_rows(events, ids, timezone.now()) for v in row]
         sql = INSERT_BATCH.format(bump=bump_sql, rows=", ".join([INSERT_ROW] * len(events)))
         chain_params = [stream_id] * chain.PG_CHAIN_PARAMETERS
-        rows = fetch_prepared(sql, [*bump_params, *values, *chain_params, stream_id])
+        rows = fetch_prepared(connection, sql, [*bump_params, *values, *chain_params, stream_id])
         recorded = [row_to_event(r) for r in rows]
         if not recorded:
             raise ConcurrencyError(stream_id, expected_version, self.current_version(stream_id))
@@ -149,17 +160,18 @@ class PostgreSQLStore(EventStore):
         tx_id, position = parse_cursor(after)
         filters, params = self.type_filters(types, stream_id)
         sql = READ_ALL.replace("{filters}", filters)
-        return [row_to_event(r) for r in fetch_prepared(sql, [tx_id, position, *params, limit])]
+        rows = fetch_prepared(reading(), sql, [tx_id, position, *params, limit])
+        return [row_to_event(r) for r in rows]
 
     def head_cursor(self) -> str:
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(HEAD_CURSOR)
             row = cursor.fetchone()
         return format_cursor(int(row[0] or 0), int(row[1])) if row else ""
 
     def events_after(self, cursor: str) -> int:
         tx_id, position = parse_cursor(cursor or None)
-        with connection.cursor() as db:
+        with reading().cursor() as db:
             db.execute(COUNT_AFTER, [tx_id, position])
             row = db.fetchone()
         return int(row[0]) if row else 0

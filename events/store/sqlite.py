@@ -19,6 +19,7 @@ from events.store.base import (
     bump,
     format_cursor,
     parse_cursor,
+    reading,
     row_to_event,
 )
 
@@ -89,17 +90,18 @@ class SQLiteStore(EventStore):
             raise ValueError("limit must be >= 1")
         _, position = parse_cursor(after)
         filters, params = self.type_filters(types, stream_id)
-        return self.fetch_events(READ_ALL.format(filters=filters), [position, *params, limit])
+        sql = READ_ALL.format(filters=filters)
+        return self.fetch_events(sql, [position, *params, limit], db=reading())
 
     def head_cursor(self) -> str:
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(HEAD_CURSOR)
             row = cursor.fetchone()
         return format_cursor(int(row[0] or 0), int(row[1])) if row else ""
 
     def events_after(self, cursor: str) -> int:
         _, position = parse_cursor(cursor or None)
-        with connection.cursor() as db:
+        with reading().cursor() as db:
             db.execute(COUNT_AFTER, [position])
             row = db.fetchone()
         return int(row[0]) if row else 0

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from events import store
+from events import replicas, store
 from events.integrity.roles import use_owner_connection
 from events.projections.engine.projectors import PROJECTORS
 from events.projections.engine.status import lag_of
@@ -50,3 +50,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name}: {lag.behind} events behind (checkpoint {where}, {lag.events_seen} seen)"
             )
+        for alias in replicas.replica_aliases():
+            self.stdout.write(replica_line(replicas.replica_report(alias)))
+
+
+def replica_line(report: dict[str, Any]) -> str:
+    """One replica's lag for `projections status`."""
+    alias = report["alias"]
+    if "error" in report:
+        return f"replica {alias}: not answering ({report['error']})"
+    seconds = report["lag_seconds"]
+    lag = "unknown" if seconds is None else f"{seconds:.3f} s"
+    streaming = "streaming" if report["streaming"] else "NOT streaming from the primary"
+    if not report["in_recovery"]:
+        streaming = "not a standby"
+    return (
+        f"replica {alias}: {lag} behind, {report['events_behind']} events behind "
+        f"(head {report['head'] or 'empty'}, {streaming})"
+    )
