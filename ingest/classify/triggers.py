@@ -9,80 +9,19 @@ a modifier ("US drone strike"), a "by"/"from" phrase or a light verb ("carried o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
 
 import ahocorasick
 
-SPEECH_TYPES = frozenset({"condemn", "threaten", "demand", "deny", "support", "agree", "ultimatum"})
-PHYSICAL_TYPES = frozenset({"deploy", "withdraw", "attack", "capture", "force_level"})
-FORCES = (
-    r"(?:troops|soldiers|forces|marines|reinforcements|personnel|battalions?|brigades?|convoys?|"
-    r"warships|jets|warplanes|aircraft|units?|paratroopers|special\s+forces|contingent|"
-    r"commandos|sailors|reservists|guardsmen|fighters|(?:aircraft\s+)?carriers?|destroyers?|"
-    r"(?:carrier\s+)?strike\s+groups?|bombers|"
-    r"(?:air\s+defen[cs]e\s+|missile\s+|Patriot\s+)?batteries)"
+from ingest.classify.trigger_types import (
+    FORCES,
+    PHYSICAL_TYPES,
+    SPEECH_TYPES,
+    Trigger,
+    TriggerRule,
+    whole_words,
 )
 
-
-@dataclass(frozen=True, eq=False)
-class TriggerRule:
-    type: str
-    pattern: re.Pattern[str]
-    noun: bool = False  # names an action; needs a modifier, by/from or light verb for its actor
-    agent_after: bool = False  # "fell to ISIS": the actor comes after the trigger
-    negation_ok: bool = False  # the rule itself contains its negation ("will not ... unanswered")
-    subject_is_patient: bool = False  # "the Turkish troops are necessary": speaker supports them
-
-    hint: tuple[str, ...] = ()  # prefilter words when they cannot be read off the pattern
-    context_before: re.Pattern[str] | None = None  # must match the text before the trigger
-
-    @cached_property
-    def cues(self) -> tuple[str, ...] | None:
-        if self.hint:
-            return self.hint
-        source = self.pattern.pattern
-        inner = source[len("(?<![\\w-])(?:") : -len(")(?![\\w-])")]
-        return cues(inner)
-
-
-@dataclass(frozen=True)
-class Trigger:
-    type: str
-    start: int
-    end: int
-    text: str
-    rule: TriggerRule
-
-
-def cues(pattern: str) -> tuple[str, ...] | None:
-    """Literal word starts one of which any match must contain (a cheap prefilter), or
-    None when some alternative starts with a group and cannot be prefiltered."""
-    alternatives: list[str] = []
-    depth = 0
-    current = ""
-    for i, ch in enumerate(pattern):
-        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
-            depth += 1
-        elif ch == ")" and (i == 0 or pattern[i - 1] != "\\"):
-            depth -= 1
-        if ch == "|" and depth == 0:
-            alternatives.append(current)
-            current = ""
-        else:
-            current += ch
-    alternatives.append(current)
-    out = []
-    for alternative in alternatives:
-        m = re.match(r"[a-z]+", alternative)
-        if m is None or len(m.group(0)) < 3:
-            return None
-        out.append(m.group(0))
-    return tuple(sorted(set(out)))
-
-
-def _r(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+__all__ = ["FORCES", "PHYSICAL_TYPES", "SPEECH_TYPES", "Trigger", "TriggerRule", "find_triggers"]
 
 
 # what a condemnation calls the deed
@@ -111,7 +50,7 @@ VERDICT_CUES = (
 
 RULES: list[TriggerRule] = [
     # --- attack
-    TriggerRule("attack", _r(
+    TriggerRule("attack", whole_words(
         r"struck|striking|attack(?:ed|s|ing)?|bomb(?:ed|s|ing)|shell(?:ed|s|ing)|"
         r"raid(?:ed|s|ing)?|ambush(?:ed|es|ing)?|invad(?:ed|es|ing)|storm(?:ed|s|ing)|"
         r"target(?:ed|ing)|hit|hits|pound(?:ed|ing)|shot\s+down|shoot(?:s|ing)?\s+down|"
@@ -135,13 +74,13 @@ RULES: list[TriggerRule] = [
     # "18 drones ... launched by the Houthis": the launcher is the attacker
     TriggerRule(
         "attack",
-        _r(r"(?:launched|fired)(?=\s+by\b)"),
+        whole_words(r"(?:launched|fired)(?=\s+by\b)"),
         hint=("launched", "fired"),
         context_before=re.compile(
             r"\b(?:drones?|missiles?|rockets?|projectiles|shells|mortars?)\s*$", re.IGNORECASE
         ),
     ),
-    TriggerRule("attack", _r(
+    TriggerRule("attack", whole_words(
         r"(?:(?:air|drone|missile|rocket|artillery|precision|retaliatory)[- ]?)?strikes?|"
         r"airstrikes?|air-strikes?|bombings?|shelling|shootdown|invasion|incursion|"
         r"offensive|counter-?attack|(?:rocket|artillery|mortar)\s+fire|"
@@ -149,7 +88,7 @@ RULES: list[TriggerRule] = [
     ), noun=True, hint=("strike", "bombing", "shelling", "shootdown", "invasion", "incursion",
                         "offensive", "attack", "fire", "operation")),
     # --- deploy
-    TriggerRule("deploy", _r(
+    TriggerRule("deploy", whole_words(
         r"deploy(?:ed|s|ing)?|dispatch(?:ed|es|ing)?|mobili[sz](?:ed|es|ing)|"
         r"reinforc(?:ed|es|ing)|"
         rf"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){{0,4}}?{FORCES}|"
@@ -163,20 +102,21 @@ RULES: list[TriggerRule] = [
     # "commandos were flown in"
     TriggerRule(
         "deploy",
-        _r(r"mov(?:e|es|ed|ing)\s+(?:in)?to|flown\s+in(?:to)?|airlifted\s+(?:in)?to"),
+        whole_words(r"mov(?:e|es|ed|ing)\s+(?:in)?to|flown\s+in(?:to)?|airlifted\s+(?:in)?to"),
         hint=("mov", "flown", "airlifted"),
         context_before=re.compile(rf"\b{FORCES}\b[^.;]{{0,60}}$", re.IGNORECASE),
     ),
     # forces arriving, not visitors: "soldiers that arrived in northern Iraq"
     TriggerRule(
         "deploy",
-        _r(r"arriv(?:ed|es|ing)\s+in"),
+        whole_words(r"arriv(?:ed|es|ing)\s+in"),
         hint=("arriv",),
         context_before=re.compile(rf"\b{FORCES}\b[^.;]{{0,60}}$", re.IGNORECASE),
     ),
-    TriggerRule("deploy", _r(r"deployments?|entry\s+into|build-?up|troop\s+surge"), noun=True),
+    TriggerRule("deploy", whole_words(r"deployments?|entry\s+into|build-?up|troop\s+surge"),
+                noun=True),
     # --- withdraw
-    TriggerRule("withdraw", _r(
+    TriggerRule("withdraw", whole_words(
         r"withdr(?:aw|ew|awn|aws|awing)|pull(?:ed|s|ing)?\s+(?:\w+\s+){0,3}?(?:out|back)|"
         r"retreat(?:ed|s|ing)?|evacuat(?:ed|es|ing)|"
         # leaving a named place or "the country": not "left the talks", "leave open"
@@ -189,14 +129,14 @@ RULES: list[TriggerRule] = [
     # Ain al-Asad air base", "the troops left their positions"
     TriggerRule(
         "withdraw",
-        _r(r"leav(?:e|es|ing)|left(?=\s+(?:the\s+|their\s+|its\s+)?(?:(?-i:[A-Z])|"
+        whole_words(r"leav(?:e|es|ing)|left(?=\s+(?:the\s+|their\s+|its\s+)?(?:(?-i:[A-Z])|"
            r"positions?|bases?|posts?|the\s+(?:country|city|town|area|region)))"),
         hint=("leav", "left"),
         context_before=re.compile(rf"\b{FORCES}\b[^.;]{{0,40}}$", re.IGNORECASE),
     ),
-    TriggerRule("withdraw", _r(r"withdrawal|pullout|pull-out|drawdown"), noun=True),
+    TriggerRule("withdraw", whole_words(r"withdrawal|pullout|pull-out|drawdown"), noun=True),
     # --- capture
-    TriggerRule("capture", _r(
+    TriggerRule("capture", whole_words(
         r"seiz(?:e|ed|es|ing)|captur(?:e|ed|es|ing)|took\s+(?:full\s+|complete\s+)?control\s+of|"
         r"tak(?:e|es|ing)\s+(?:full\s+)?control\s+of|retook|recaptur(?:ed|es|ing)|"
         r"retak(?:e|en|es|ing)|overr(?:an|un)|liberat(?:e|ed|es|ing)|took\s+over|"
@@ -206,23 +146,23 @@ RULES: list[TriggerRule] = [
         r"s(?:wept|weeps?|weeping)\s+(?:in)?to"
     ), hint=("seiz", "captur", "took", "tak", "retook", "recaptur", "retak", "overr", "liberat",
              "occup", "gained", "swept", "sweep")),
-    TriggerRule("capture", _r(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
+    TriggerRule("capture", whole_words(r"fell\s+to|falls\s+to|fallen\s+to"), agent_after=True),
     # "the army said it had freed Lalibela": a named town freed is retaken
-    TriggerRule("capture", _r(r"freed(?=\s+(?-i:[A-Z][a-z]))"), hint=("freed",)),
+    TriggerRule("capture", whole_words(r"freed(?=\s+(?-i:[A-Z][a-z]))"), hint=("freed",)),
     # "the TNLA took Mogok", "had taken several villages": taking a named place or a
     # settlement (not "took part", "took years")
-    TriggerRule("capture", _r(
+    TriggerRule("capture", whole_words(
         r"(?:took|taken|taking)(?=\s+(?:(?:the|several|two|three|four|five|six|dozens\s+of|"
         r"\d+)\s+)?(?:(?-i:[A-Z][a-z])|villages?\b|towns?\b|cit(?:y|ies)\b|settlements?\b|"
         r"districts?\b|positions?\b|outposts?\b|bases?\b|airports?\b|hills?\b))"
     ), hint=("took", "taken", "taking")),
     # "the town was under Viv Ansanm control", "back in Ukrainian hands": who holds it now
-    TriggerRule("capture", _r(
+    TriggerRule("capture", whole_words(
         r"(?:came|fell|was|were|is|are|now|firmly|back|remained)\s+(?:under|in)(?=\s+(?:the\s+)?"
         r"(?:(?-i:[A-Z])[\w'-]+\s+){1,3}(?:control|hands)\b)"
     ), agent_after=True, hint=("under", "in")),
     # --- condemn
-    TriggerRule("condemn", _r(
+    TriggerRule("condemn", whole_words(
         r"condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|critici[sz](?:e|ed|es|ing)|"
         r"accus(?:e|ed|es|ing)|blam(?:e|ed|es|ing)|rebuk(?:ed|es)|slamm(?:ed|ing)|slams|"
         r"blasted|lambast(?:ed|s)|decr(?:ied|ies)|"
@@ -239,11 +179,11 @@ RULES: list[TriggerRule] = [
              "lambast", "decr", "violat", "regard", "view", "consider", "saw", "sees",
              *VERDICT_CUES)),
     # "said the US strikes were another strategic mistake": the speaker condemns the subject
-    TriggerRule("condemn", _r(rf"(?:was|were|is|are)\s+{VERDICT}"), hint=VERDICT_CUES,
+    TriggerRule("condemn", whole_words(rf"(?:was|were|is|are)\s+{VERDICT}"), hint=VERDICT_CUES,
                 subject_is_patient=True),
-    TriggerRule("condemn", _r(r"condemnation|criticism|rebuke"), noun=True),
+    TriggerRule("condemn", whole_words(r"condemnation|criticism|rebuke"), noun=True),
     # --- threaten
-    TriggerRule("threaten", _r(
+    TriggerRule("threaten", whole_words(
         r"threaten(?:s|ed|ing)?|(?:issued|made)\s+(?:a\s+|an\s+)?(?:\w+\s+)?threat|"
         r"warn(?:s|ed|ing)?|vow(?:s|ed|ing)?\s+(?:to\s+)?(?:[\w\"\u201c-]+\s+){0,3}?"
         r"(?:retaliate|respond|revenge|vengeance|retribution|avenge|punish|hit\s+back|destroy|"
@@ -261,60 +201,60 @@ RULES: list[TriggerRule] = [
         r"vow(?:s|ed)?\s+that\s+[^.;]{0,40}?(?:respond|retaliate|revenge|avenge|punish)"
     ), hint=("threat", "warn", "vow", "pledg", "promised", "will", "would", "shall",
              "reserv", "exact", "make")),
-    TriggerRule("threaten", _r(
+    TriggerRule("threaten", whole_words(
         r"(?:will|would)\s+not\s+(?:go|leave|let)\s+[^.;]{0,40}?(?:unanswered|unpunished)"
     ), negation_ok=True, hint=("unanswered", "unpunished")),
     # "Khamenei said Israel 'will be punished'": the speaker threatens who is named
-    TriggerRule("threaten", _r(
+    TriggerRule("threaten", whole_words(
         r"(?:will|would)\s+(?:certainly\s+|surely\s+)?be\s+[\"\u201c]?punished"
     ), hint=("punished",), subject_is_patient=True),
     # --- demand
-    TriggerRule("demand", _r(
+    TriggerRule("demand", whole_words(
         r"demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon|for)|urg(?:e|ed|es|ing)|"
         r"ask(?:s|ed)?\s+(?:\w+\s+){0,3}to\s+(?:leave|withdraw)|"
         r"end\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,3}presence|"
         r"end\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}presence|expel(?:led|s)?"
     )),
     # --- ultimatum
-    TriggerRule("ultimatum", _r(
+    TriggerRule("ultimatum", whole_words(
         r"(?:gave|give|gives|given|giving)\s+(?:\w+\s+){0,3}?(?:\d+|\w+)[- ]"
         r"(?:hours?|days?|weeks?|months?)\s+to|\d+[- ](?:hour|day)\s+deadline|"
         r"(?:gave|give|gives|given|giving)\s+(?:[\w-]+\s+){0,4}?until\s+[^.;]{3,40}?\s+to"
     ), negation_ok=True, hint=("gave", "give", "giving", "deadline")),
     # "issued an ultimatum" names its giver; "rejected the ultimatum" names none
-    TriggerRule("ultimatum", _r(r"ultimatum"), noun=True),
+    TriggerRule("ultimatum", whole_words(r"ultimatum"), noun=True),
     # --- deny
-    TriggerRule("deny", _r(
+    TriggerRule("deny", whole_words(
         r"den(?:y|ied|ies|ying)|refut(?:e|ed|es)|"
         r"reject(?:ed|s)?\s+(?:the\s+)?(?:reports?|claims?|allegations?|accusations?)|"
         r"dismiss(?:ed|es)?\s+(?:the\s+)?(?:reports?|claims?|allegations?)"
     )),
     # "said it had no involvement in the strike", "played no role in"
-    TriggerRule("deny", _r(
+    TriggerRule("deny", whole_words(
         r"(?:had|has|have|played|plays)\s+no\s+(?:\w+\s+)?(?:involvement|role|part|hand)\s+in|"
         r"(?:was|were)\s+not\s+involved\s+in|"
         r"(?:had|has|have)\s+(?:had\s+)?nothing\s+to\s+do\s+with|"
         r"(?:was|is|were|are)\s+[\"\u201c]?not\s+(?:a\s+)?party[\"\u201d]?\s+to"
     ), negation_ok=True, hint=("involvement", "no role", "no part", "no hand", "involved",
                                "nothing to do", "party")),
-    TriggerRule("deny", _r(r"denial"), noun=True),
+    TriggerRule("deny", whole_words(r"denial"), noun=True),
     # --- support
-    TriggerRule("support", _r(
+    TriggerRule("support", whole_words(
         r"supports|supported|backs|backed|endorse[sd]?|welcome[sd]|prais(?:ed|es|ing)|"
         r"hail(?:ed|s)|(?:expressed|voiced|pledged|offered)\s+(?:\w+\s+)?support\s+for|"
         r"(?:did|does|do|will|would)\s+(?:not\s+)?support|"
         r"continu(?:e|es|ed|ing)\s+to\s+(?:\w+ly\s+)?support"
     ), hint=("support", "backs", "backed", "endorse", "welcome", "prais", "hail")),
     # "in a show of support for Israel", "American support for Israel's security"
-    TriggerRule("support", _r(
+    TriggerRule("support", whole_words(
         r"(?:show|sign|expression|message|gesture)\s+of\s+(?:\w+\s+)?(?:support|solidarity)\s+"
         r"(?:for|with)"
     ), hint=("show", "sign", "expression", "message", "gesture")),
-    TriggerRule("support", _r(r"support\s+for"), noun=True, hint=("support",)),
-    TriggerRule("support", _r(r"(?:are|is|were|was)\s+necessary"), subject_is_patient=True,
+    TriggerRule("support", whole_words(r"support\s+for"), noun=True, hint=("support",)),
+    TriggerRule("support", whole_words(r"(?:are|is|were|was)\s+necessary"), subject_is_patient=True,
                 hint=("necessary",)),
     # --- agree
-    TriggerRule("agree", _r(
+    TriggerRule("agree", whole_words(
         r"agreed|agree\s+(?:to|on)|reach(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?(?:agreement|deal|"
         r"accord|understanding|truce|ceasefire)|sign(?:ed)?\s+(?:an?\s+)?(?:\w+\s+)?"
         r"(?:agreement|deal|accord|memorandum)|struck\s+a\s+deal|"
