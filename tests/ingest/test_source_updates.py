@@ -81,3 +81,17 @@ def test_an_update_that_repeats_the_figures_corrects_nothing(feed: Feed) -> None
     services.receive_articles(feed=feed, drafts=[draft], enqueue=False)
     services.classify_article(article_id=article_id)
     assert store.stream_version(stream_id_for(incident_id)) == before
+
+
+def test_the_article_page_shows_what_its_update_changed(feed: Feed) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    article_id = push(feed, "five", 1)
+    push(feed, "six", 2)
+    project_everything()
+    client = Client()
+    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "x"))
+    page = client.get(f"/admin/ingest/article/{article_id}/change/").text
+    assert "Changed by its updates" in page
+    assert "killed 5 &rarr; 6 (source updated)" in page or "killed 5 → 6 (source updated)" in page
