@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.db.models.lookups import IsNull
+from django.db.models.lookups import Exact, IsNull
 
 from events.domain.incident_state import IncidentState, IncidentSummary
 from events.fields import CodeField, JsonDocument
@@ -88,8 +88,11 @@ def undated_last() -> models.OrderBy:
 
 def undated_flag() -> Case:
     """1 for an undated incident row, 0 for a dated one (see `undated_last`)."""
-    undated = Q(IsNull(KT("state__fields__occurred_on"), True)) & Q(
-        IsNull(KT("state__sources__0__published_at"), True)
+    # A JSON null reads as NULL on PostgreSQL and as the text 'null' on SQLite.
+    no_date = KT("state__fields__occurred_on")
+    no_published = KT("state__sources__0__published_at")
+    undated = (Q(IsNull(no_date, True)) | Q(Exact(no_date, "null"))) & (
+        Q(IsNull(no_published, True)) | Q(Exact(no_published, "null"))
     )
     return Case(When(undated, then=Value(1)), default=Value(0), output_field=IntegerField())
 
