@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from events import store
 from events.domain import (
+    SOURCE_UPDATED,
     DomainError,
     IncidentEventType,
     IncidentFields,
@@ -154,6 +155,27 @@ def retract_incident(
         metadata=metadata,
         event_id=event_id,
         expected_version=expected_version,
+    )
+
+
+def correct_incident_from_source(
+    *,
+    incident_id: uuid.UUID,
+    changes: Mapping[str, Any],
+    metadata: Mapping[str, Any] | None = None,
+    event_id: uuid.UUID | None = None,
+) -> store.RecordedEvent:
+    """An updated article now says other figures than the incident holds from it:
+    `IncidentCorrected` with reason "source updated" (the metadata names the article)."""
+    _require_incident(incident_id)
+    return _append_incident_event(
+        incident_id=incident_id,
+        event_type="IncidentCorrected",
+        payload={"changes": dict(changes), "reason": SOURCE_UPDATED},
+        metadata=metadata,
+        event_id=event_id,
+        # Like a withdrawal: it follows whatever the stream holds when the worker writes.
+        expected_version=store.ANY,
     )
 
 

@@ -368,7 +368,8 @@ def classify_article(*, article_id: int) -> str:
 def describe(summary: BuildSummary) -> str:
     return (
         f"{len(summary.reported)} reported, {len(summary.corroborated)} corroborated, "
-        f"{len(summary.unchanged)} unchanged, {len(summary.retracted)} retracted"
+        f"{len(summary.unchanged)} unchanged, {len(summary.retracted)} retracted, "
+        f"{len(summary.corrected)} corrected"
     )
 
 

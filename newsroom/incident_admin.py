@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from events import services, store
 from events.domain import DomainError, incident_state
 from events.projections.rules import IncidentRow
+from events.projections.rules.incidents import undated_last
 
 from . import groups, selectors
 from .desk_admin import DeskPages
@@ -106,7 +107,8 @@ class IncidentAdmin(ReviewQueuePages, DeskPages, admin.ModelAdmin):
     )
     # `state` holds the sources, so this also searches the evidence sentences.
     search_fields = ("actor", "target", "location", "state")
-    ordering = ("-world_date", "incident_id")
+    # Newest first, the undated ones (dated only by their recording) last.
+    ordering = (undated_last(), "-world_date", "incident_id")
     list_per_page = 50
     actions = ("verify_selected", "merge_selected")
     change_list_template = TEMPLATES + "change_list.html"

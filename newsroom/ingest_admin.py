@@ -23,7 +23,7 @@ from ingest.models import Article, AuditAction, AuditEntry, Feed
 from registry.models import Actor, Place
 
 from .ingest_forms import ActorForm, FeedCreationForm, PlaceForm
-from .selectors import incidents_of_article
+from .selectors import incidents_of_article, updates_of_article
 
 
 @admin.register(Feed)
@@ -298,6 +298,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "received_at",
         "classified_at",
         "its_incidents",
+        "its_updates",
         "body",
     )
     readonly_fields = fields
@@ -323,6 +324,27 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>",
             format_html_join("", '<li><a href="{}">{}</a></li>', rows),
+        )
+
+    @admin.display(description="changed by its updates")
+    def its_updates(self, obj: Article) -> str:
+        rows = [
+            (
+                reverse("admin:events_incidentrow_change", args=[u.incident_id]),
+                str(u.incident_id)[:8],
+                u.field,
+                "none" if u.old is None else u.old,
+                "none" if u.new is None else u.new,
+            )
+            for u in updates_of_article(article_id=obj.pk)
+        ]
+        if not rows:
+            return "(none)"
+        return format_html(
+            '<ul class="source-updates">{}</ul>',
+            format_html_join(
+                "", '<li><a href="{}">{}</a>: {} {} &rarr; {} (source updated)</li>', rows
+            ),
         )
 
     @admin.action(description="Classify again", permissions=["change"])

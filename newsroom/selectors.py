@@ -20,7 +20,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from events import store
-from events.domain import Method, fold, incident_state, stream_id_for
+from events.domain import SOURCE_UPDATED, Method, fold, incident_state, stream_id_for
 from events.projections.engine.status import Lag, lag_of
 from events.projections.rules import ForceLevel, IncidentRow, IncidentSource, Ultimatum
 from events.projections.rules.ultimatums import OPEN, UltimatumRow
@@ -33,6 +33,38 @@ def incidents_of_article(*, article_id: int) -> QuerySet[IncidentRow]:
     # A semi-join: the state (PostgreSQL `json`) has no equality for DISTINCT to use.
     sources = IncidentSource.objects.filter(article_id=article_id).values("incident_id")
     return IncidentRow.objects.filter(incident_id__in=sources)
+
+
+@dataclass(frozen=True)
+class SourceUpdate:
+    """One figure an updated version of an article changed in an incident."""
+
+    incident_id: uuid.UUID
+    field: str
+    old: Any
+    new: Any
+    recorded_at: datetime
+
+
+def updates_of_article(*, article_id: int) -> list[SourceUpdate]:
+    """The figures this article's new versions changed (old -> new), oldest first. Its
+    earlier texts are not kept, so these corrections are the difference between versions."""
+    found: list[SourceUpdate] = []
+    for incident_id in incidents_of_article(article_id=article_id).values_list("pk", flat=True):
+        state = None
+        for event in store.read_stream(stream_id_for(incident_id)):
+            if (
+                state is not None
+                and event.type == "IncidentCorrected"
+                and event.data["reason"] == SOURCE_UPDATED
+                and event.metadata.get("source_article") == article_id
+            ):
+                found += [
+                    SourceUpdate(incident_id, name, state.fields.get(name), new, event.recorded_at)
+                    for name, new in event.data["changes"].items()
+                ]
+            state = fold.apply_event(state, event)
+    return sorted(found, key=lambda u: u.recorded_at)
 
 
 # --- one incident --------------------------------------------------------------------

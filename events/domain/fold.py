@@ -163,7 +163,9 @@ def _corrected(state: IncidentState, data: dict[str, Any], recorded: str) -> Non
     ]
     if fields is not None:
         state.fields = fields
-        state.needs_review = False
+        # An editor's correction is a review; an updated article's new figures are not.
+        if data["reason"] != domain.SOURCE_UPDATED:
+            state.needs_review = False
 
 
 def _verified(state: IncidentState, data: dict[str, Any], recorded: str) -> None:

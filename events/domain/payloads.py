@@ -134,6 +134,10 @@ class IncidentCorroborated(_Payload):
     merged_from: uuid.UUID | None = None
 
 
+# The reason of the corrections and withdrawals an updated article causes (not an editor's).
+SOURCE_UPDATED = "source updated"
+
+
 class IncidentCorrected(_Payload):
     incident_id: uuid.UUID
     changes: dict[str, Any]

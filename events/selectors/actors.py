@@ -27,7 +27,7 @@ from events.projections.rules import (
     stances,
     ultimatums,
 )
-from events.projections.rules.incidents import states_of
+from events.projections.rules.incidents import states_of, undated_flag
 from events.selectors.common import NOW, NotFound, TimePoint, incident_states
 from events.selectors.log import storable
 from events.selectors.ultimatums import ultimatums_page
@@ -106,24 +106,34 @@ def _timeline_of_state(state: IncidentState) -> dict[str, Any]:
     )
 
 
-def _newest_first(entry: dict[str, Any]) -> tuple[str, str]:
-    return (entry["world_date"], entry["incident_id"])
+def _newest_first(entry: tuple[bool, dict[str, Any]]) -> tuple[bool, str, str]:
+    # Sorted in reverse: dated entries before the undated ones (dated only by their
+    # recording, they are not today's news).
+    undated, values = entry
+    return (not undated, values["world_date"], values["incident_id"])
+
+
+def _undated(state: IncidentState) -> bool:
+    return state.occurred_on is None and not any(s.get("published_at") for s in state.sources)
 
 
 def _timeline_from_tables(codes: set[str]) -> list[dict[str, Any]]:
     """The newest incidents naming any of the codes, as actor or as target: two ordered,
     limited reads (each side can use its own index), merged here."""
-    newest = ("-world_date", "-incident_id")
+    newest = ("undated", "-world_date", "-incident_id")
     sides = [
         IncidentRow.objects.filter(actor__in=codes),
         IncidentRow.objects.filter(target__in=codes).exclude(actor__in=codes),
     ]
     entries = [
-        _timeline_entry(values)
+        (bool(values["undated"]), _timeline_entry(values))
         for side in sides
-        for values in side.order_by(*newest).values(*_TIMELINE_COLUMNS)[:TIMELINE_LENGTH]
+        for values in side.annotate(undated=undated_flag())
+        .order_by(*newest)
+        .values(*_TIMELINE_COLUMNS, "undated")[:TIMELINE_LENGTH]
     ]
-    return sorted(entries, key=_newest_first, reverse=True)[:TIMELINE_LENGTH]
+    ordered = sorted(entries, key=_newest_first, reverse=True)
+    return [entry for _, entry in ordered][:TIMELINE_LENGTH]
 
 
 def _summary(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -157,7 +167,14 @@ def _roll_up(
         for r in stances.stance_rows(rolled, stance_half_life_days())
         if code in (r.actor, r.target)
     ]
-    timeline = sorted(map(_timeline_of_state, rolled), key=_newest_first, reverse=True)
+    timeline = [
+        entry
+        for _, entry in sorted(
+            ((_undated(state), _timeline_of_state(state)) for state in rolled),
+            key=_newest_first,
+            reverse=True,
+        )
+    ]
     return force_rows, stance_rows, timeline[:TIMELINE_LENGTH]
 
 

@@ -3,7 +3,8 @@
 Each extracted event either opens an incident (`report_incident`) or, when an incident
 already matches it (`ingest.incidents.matching`), corroborates it. An updated article (same
 external id, new content hash) is compared with what its old version supported: matched
-incidents stay as they are, the others get `IncidentRetracted` ("source updated", with the
+incidents stay, taking the new figures the article now gives (`ingest.incidents.updates`);
+the others get `IncidentRetracted` ("source updated", with the
 article's id: that source is withdrawn, and the incident falls when no source is left),
 the rest is new.
 
@@ -28,7 +29,13 @@ from django.db.models import Q
 
 from events import services as incident_commands
 from events import store
-from events.domain import DomainError, IncidentFields, stream_id_for, validate_payload
+from events.domain import (
+    SOURCE_UPDATED,
+    DomainError,
+    IncidentFields,
+    stream_id_for,
+    validate_payload,
+)
 from ingest.classify.types import ExtractedEvent
 from ingest.models import Article, IncidentKey, IncidentSupport
 from registry.models import Actor
@@ -41,8 +48,7 @@ from .matching import (
     best_match,
     date_window,
 )
-
-SOURCE_UPDATED = "source updated"
+from .updates import updated_figures
 
 
 @dataclass
@@ -50,6 +56,8 @@ class BuildSummary:
     reported: list[uuid.UUID] = field(default_factory=list)
     corroborated: list[uuid.UUID] = field(default_factory=list)
     unchanged: list[uuid.UUID] = field(default_factory=list)
+    # Still reported by the updated article, with the new figures it now gives.
+    corrected: list[uuid.UUID] = field(default_factory=list)
     retracted: list[uuid.UUID] = field(default_factory=list)
     # Withdrawn by this article but still reported by another: the incident stands.
     released: list[uuid.UUID] = field(default_factory=list)
@@ -58,7 +66,9 @@ class BuildSummary:
     @property
     def changed(self) -> bool:
         """Whether anything was appended to the log."""
-        return bool(self.reported or self.corroborated or self.retracted or self.released)
+        return bool(
+            self.reported or self.corroborated or self.corrected or self.retracted or self.released
+        )
 
 
 def signature_of(event: ExtractedEvent, article: Article) -> IncidentSignature:
@@ -253,7 +263,7 @@ class _ArticleIncidents:
         ]
         matched = best_match(signature, previous, self.parents)
         if matched is not None:
-            self._stay(matched, index)
+            self._stay(matched, index, event)
         else:
             others = {
                 k.incident_id: k
@@ -270,11 +280,23 @@ class _ArticleIncidents:
     def _event_id(self, index: int, kind: str) -> uuid.UUID:
         return _event_id(self.article, self.classifier_version, index, kind)
 
-    def _stay(self, incident_id: uuid.UUID, index: int) -> None:
+    def _stay(self, incident_id: uuid.UUID, index: int, event: ExtractedEvent) -> None:
         support = self.old_supports[incident_id]
         support.content_hash, support.event_index = self.article.content_hash, index
         support.save(update_fields=["content_hash", "event_index"])
-        self.summary.unchanged.append(incident_id)
+        changes = updated_figures(
+            incident_id=incident_id, article_id=self.article.pk, says=incident_fields(event)
+        )
+        if not changes:
+            self.summary.unchanged.append(incident_id)
+            return
+        incident_commands.correct_incident_from_source(
+            incident_id=incident_id,
+            changes=changes,
+            metadata=self.metadata,
+            event_id=self._event_id(index, "corrected"),
+        )
+        self.summary.corrected.append(incident_id)
 
     def _corroborate(self, key: IncidentKey, index: int, event: ExtractedEvent) -> None:
         incident_commands.corroborate_incident(

@@ -132,10 +132,14 @@ def test_an_updated_article_retracts_what_only_it_said_and_reports_what_is_new(
     deployment = extracted(article, type="deploy", target=None, killed=None)
     second = build(article, [extracted(article, killed=3), deployment])
 
-    assert second.unchanged == [strike_id]
+    # The strike stays; its new toll is the source's update (issue 16), not a new incident.
+    assert second.corrected == [strike_id] and not second.unchanged
     assert second.retracted == [condemnation_id]
     assert len(second.reported) == 1
-    assert [e.type for e in incident_events(strike_id)] == ["IncidentReported"]
+    strike_events = incident_events(strike_id)
+    assert [e.type for e in strike_events] == ["IncidentReported", "IncidentCorrected"]
+    assert strike_events[-1].data["changes"] == {"killed": 3}
+    assert strike_events[-1].data["reason"] == "source updated"
     retraction = incident_events(condemnation_id)[-1]
     assert retraction.type == "IncidentRetracted"
     assert retraction.data["reason"] == "source updated"

@@ -15,8 +15,10 @@ from typing import Any
 
 import orjson
 from django.db import models
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Case, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.db.models.lookups import Exact, IsNull
 
 from events.domain.incident_state import IncidentState, IncidentSummary
 from events.fields import CodeField, JsonDocument
@@ -74,6 +76,25 @@ class IncidentRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.actor}->{self.target} on {self.world_date}"
+
+
+def undated_last() -> models.OrderBy:
+    """An ordering term that puts undated incidents (no date stated, no source with a
+    publication date: their world date is only the day they were recorded) after the
+    dated ones, so a newest-first list does not open with them as if they were today's.
+    The first source stands for the sources (it is the report's)."""
+    return undated_flag().asc()
+
+
+def undated_flag() -> Case:
+    """1 for an undated incident row, 0 for a dated one (see `undated_last`)."""
+    # A JSON null reads as NULL on PostgreSQL and as the text 'null' on SQLite.
+    no_date = KT("state__fields__occurred_on")
+    no_published = KT("state__sources__0__published_at")
+    undated = (Q(IsNull(no_date, True)) | Q(Exact(no_date, "null"))) & (
+        Q(IsNull(no_published, True)) | Q(Exact(no_published, "null"))
+    )
+    return Case(When(undated, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 class IncidentSource(models.Model):
