@@ -32,12 +32,54 @@ PERSON_OF = re.compile(
 )
 # Capitalised words that open a phrase and are no one's name.
 NOT_NAMES = frozenset(
-    (
-        "on in at by for from with after before during since when while as but and the a "
-        "an yesterday today meanwhile earlier later last this next monday tuesday wednesday "
-        "thursday friday saturday sunday january february march april may june july "
-        "august september october november december"
-    ).split()
+    [
+        "on",
+        "in",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "after",
+        "before",
+        "during",
+        "since",
+        "when",
+        "while",
+        "as",
+        "but",
+        "and",
+        "the",
+        "a",
+        "an",
+        "yesterday",
+        "today",
+        "meanwhile",
+        "earlier",
+        "later",
+        "last",
+        "this",
+        "next",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 
 
