@@ -20,7 +20,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from events.projections import request_catch_up
+from registry.services import propose_learned_aliases
 
+from .classify import Extraction
 from .classify.types import ArticleInput, ExtractedEvent
 from .errors import ArticleNotFound, StaleContent
 from .incidents.building import BuildSummary, build_incidents
@@ -306,24 +308,25 @@ def _classification_queue_length() -> int | None:
         return 0
 
 
-def _extract(article: Article) -> list[ExtractedEvent]:
-    from .classify import extract  # heavy: loaded where classification actually runs
+def _extract(article: Article) -> Extraction:
+    from .classify import extract_with_report  # heavy: loaded where classification runs
     from .registry_cache import current_registry
 
     published = article.published_at.date() if article.published_at else None
-    return list(
-        extract(
-            ArticleInput(
-                id=str(article.pk),
-                title=article.title,
-                body=article.body,
-                published=published,
-                outlet=article.outlet or None,
-                language=article.language or None,
-            ),
-            current_registry(),
-        )
+    result = extract_with_report(
+        ArticleInput(
+            id=str(article.pk),
+            title=article.title,
+            body=article.body,
+            published=published,
+            outlet=article.outlet or None,
+            language=article.language or None,
+        ),
+        current_registry(),
     )
+    for warning in result.warnings:
+        logger.warning("article %s: %s", article.pk, warning)
+    return result
 
 
 def _classifier_version(events: Sequence[ExtractedEvent]) -> str:
@@ -346,7 +349,8 @@ def classify_article(*, article_id: int) -> str:
         attempts=F("attempts") + 1, updated_at=timezone.now()
     )
     read_hash = article.content_hash
-    events = _extract(article)
+    extraction = _extract(article)
+    events = list(extraction.events)
     version = _classifier_version(events)
     with transaction.atomic():
         article = Article.objects.select_for_update().select_related("feed").get(pk=article_id)
@@ -355,6 +359,10 @@ def classify_article(*, article_id: int) -> str:
         if article.content_hash != read_hash:
             return "superseded"  # re-pushed meanwhile; its own task reads the new text
         summary = build_incidents(article=article, events=events, classifier_version=version)
+        # people the article introduced with a title: proposed to editors as aliases
+        propose_learned_aliases(
+            people=extraction.people, article_id=article.pk, evidence=article.title
+        )
         if summary.changed:
             request_catch_up()  # after the commit: the read models follow the new events
         article.status = ArticleStatus.CLASSIFIED

@@ -37,6 +37,7 @@ TRACKER_APPS = ("registry", "events", "ingest")
 EDITOR_MODEL_PERMISSIONS = {
     ("registry", "actor"): ("add", "change"),
     ("registry", "place"): ("add", "change"),
+    ("registry", "learnedalias"): ("change",),  # accept or reject proposed people
     ("ingest", "feed"): ("add", "change"),
     ("ingest", "article"): ("change",),
 }

@@ -59,3 +59,42 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+
+class LearnedAliasStatus(models.TextChoices):
+    PROPOSED = "proposed", "proposed"
+    ACCEPTED = "accepted", "accepted"
+    REJECTED = "rejected", "rejected"
+
+
+class LearnedAlias(models.Model):
+    """A person the classifier saw introduced with an actor's title ("Kenyan President
+    William Ruto"), proposed as that actor's alias until an editor accepts or rejects it.
+    People are never hand-listed: this is how they reach the registry."""
+
+    name = models.CharField(max_length=200)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="learned_aliases")
+    first_article_id = models.BigIntegerField(
+        null=True, blank=True, help_text="the article it was first seen in"
+    )
+    evidence = models.TextField(blank=True, help_text="where it was first seen")
+    times_seen = models.PositiveIntegerField(default=1)
+    status = models.CharField(
+        max_length=10, choices=LearnedAliasStatus.choices, default=LearnedAliasStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "-times_seen", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "actor"], name="learned_alias_name_actor")
+        ]
+        verbose_name_plural = "learned aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} -> {self.actor_id} ({self.status})"

@@ -36,6 +36,9 @@ class Extraction:
     events: list[ExtractedEvent]
     warnings: list[str] = field(default_factory=list)
     sentences: int = 0
+    # people the article introduced with a title ("Kenyan President William Ruto"):
+    # name -> actor code, proposed to editors as learned aliases
+    people: dict[str, str] = field(default_factory=dict)
 
 
 def extract_with_report(article: ArticleInput, registry: Registry) -> Extraction:

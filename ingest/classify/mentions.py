@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
 from ingest.classify.actors import (
-    TITLE_RUN,
     ActorMention,
     acronym_mentions,
     defined_acronyms,
@@ -25,6 +24,7 @@ from ingest.classify.alias_matching import lowered
 from ingest.classify.casualties import CasualtyMention, find_casualty_mentions
 from ingest.classify.dates import DateMention, find_dates
 from ingest.classify.lexicon import Registry
+from ingest.classify.people import people_introduced, people_named_before
 from ingest.classify.places import PlaceMention, find_places
 from ingest.classify.quantities import Quantity, find_quantities
 from ingest.classify.sentences import Sentence
@@ -58,6 +58,7 @@ class SentenceView:
 class ArticleMentions:
     views: list[SentenceView]
     top_states: list[str]  # the two states named most: "the two sides" of an agreement
+    people: dict[str, str] = field(default_factory=dict)  # learned: name -> actor code
 
 
 def read_mentions(
@@ -71,8 +72,8 @@ def read_mentions(
         low = lowered(s.text)
         actors = acronym_mentions(s.text, acronyms, find_actor_mentions(s.text, low, registry))
         acronyms.update(defined_acronyms(s.text, actors))
-        actors = _people_named_before(s.text, actors, people)
-        people.update(_people_introduced(s.text, actors, registry))
+        actors = people_named_before(s.text, actors, people)
+        people.update(people_introduced(s.text, actors, registry))
         places = find_places(s.text, low, registry)
         dateline_at = DATELINE.match(s.text)
         if dateline_at:
@@ -87,46 +88,7 @@ def read_mentions(
         view.timeline_row = view.sentence.paragraph in old_paragraphs
         if not view.timeline_row:
             view.previous = views[position - 1] if position else None
-    return ArticleMentions(views, [code for code, _ in state_counts.most_common(2)])
-
-
-# "<state's> <title> <First Last>": the person's name after a title mention
-PERSON_AFTER = re.compile(r"\s+((?:[A-Z][a-z'\u2019-]+\s+){0,2}([A-Z][a-z'\u2019-]{2,}))\b")
-
-
-def _people_introduced(text: str, actors: list[ActorMention], registry: Registry) -> dict[str, str]:
-    """People introduced with their state's (or group's) title, "Pakistani Prime Minister
-    Shehbaz Sharif": later in the article "Sharif said" speaks for that actor too."""
-    found = {}
-    for m in actors:
-        if not m.known or m.sponsor or not TITLE_RUN.search(m.text):
-            continue
-        person = PERSON_AFTER.match(text, m.end)
-        if person is None:
-            continue
-        for name in (person.group(1), person.group(2)):
-            if name.lower() not in registry.memo("alias_words", lambda: _alias_words(registry)):
-                found[name] = m.code
-    return found
-
-
-def _alias_words(registry: Registry) -> frozenset[str]:
-    words = {a.lower() for actor in registry.actors.values() for a in (actor.name, *actor.aliases)}
-    return frozenset(words | {name.lower() for name in registry.places})
-
-
-def _people_named_before(
-    text: str, actors: list[ActorMention], people: dict[str, str]
-) -> list[ActorMention]:
-    if not people:
-        return actors
-    out = list(actors)
-    for name, code in people.items():
-        for hit in re.finditer(rf"\b{re.escape(name)}\b", text):
-            s, e = hit.span()
-            if not any(m.start < e and s < m.end for m in out):
-                out.append(ActorMention(s, e, code, name))
-    return sorted(out, key=lambda m: m.start)
+    return ArticleMentions(views, [code for code, _ in state_counts.most_common(2)], people)
 
 
 def _common_nouns_of_unnamed_groups(views: list[SentenceView], registry: Registry) -> None:

@@ -53,7 +53,7 @@ def run(article: ArticleInput, registry: Registry, version: str) -> Extraction:
             drafts.extend(read_sentence(view, context, drafts))
     merged = merge_article(resolve_article(drafts), registry)
     events = [_event(article.id, d, version, registry) for d in merged]
-    return Extraction(events, cleaned.warnings, len(sentences))
+    return Extraction(events, cleaned.warnings, len(sentences), dict(mentions.people))
 
 
 def _event(article_id: str, d: Draft, version: str, registry: Registry) -> ExtractedEvent:
