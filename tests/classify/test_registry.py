@@ -118,3 +118,16 @@ def test_version_key_is_shared_through_redis(redis_url: str):
         )
         assert seen.stdout.strip().splitlines()[-1] == version
         cache.delete(VERSION_KEY)
+
+
+@pytest.mark.django_db
+def test_an_emptied_gazetteer_keeps_the_editors_actors():
+    """A flushed Place table falls back to the shipped places only: the actors editors
+    kept (an accepted learned alias) still count."""
+    Place.objects.all().delete()
+    Actor.objects.update_or_create(
+        code="KEN", defaults={"name": "Kenya", "kind": "state", "aliases": ["Ruto"]}
+    )
+    forget_cached_registry()
+    registry = current_registry()
+    assert "Ruto" in registry.actors["KEN"].aliases and "Bashiqa" in registry.places
